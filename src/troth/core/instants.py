@@ -1,0 +1,36 @@
+"""Instants: time-zone-aware datetimes at the edges, whole UTC epoch seconds inside the engines.
+
+Troth's resolution is the second: sub-second parts of an instant are dropped (floored), so that
+business-time arithmetic is exact integer arithmetic and the bulk and single paths agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_epoch(instant: datetime) -> int:
+    """Whole seconds since 1970-01-01T00:00:00Z; refuses naive datetimes."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"instant {instant.isoformat()} has no time zone")
+    return (instant - _EPOCH) // timedelta(seconds=1)
+
+
+def from_epoch(seconds: int) -> datetime:
+    """The UTC instant `seconds` after the epoch."""
+    return _EPOCH + timedelta(seconds=int(seconds))
+
+
+def format_utc(instant: datetime) -> str:
+    """RFC 3339 in UTC with `Z` and whole seconds, as every output of Troth writes instants."""
+    return from_epoch(to_epoch(instant)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_instant(text: str) -> datetime:
+    """Parse RFC 3339 with an offset or `Z`; a value without an offset is an error."""
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError(f"instant '{text}' has no offset; write it as RFC 3339 with an offset or Z")
+    return value

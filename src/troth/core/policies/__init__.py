@@ -1,0 +1,1 @@
+"""The policy model: an SLA as typed, frozen values."""

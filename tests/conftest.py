@@ -1,0 +1,1 @@
+"""Shared fixtures: kept small; each ring of tests has its own helpers."""
