@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+POSTGRES_TESTS := tests/storage
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test test-postgres lint bench clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,10 @@ run: setup
 
 test: setup
 	$(BIN)/pytest
+
+# The storage, service and API tests again, against a real PostgreSQL (installed and started if needed).
+test-postgres: setup
+	TROTH_TEST_DATABASE_URL="$$(bash scripts/postgres-for-tests.sh)" $(BIN)/pytest $(POSTGRES_TESTS)
 
 lint: setup
 	$(BIN)/ruff check src tests bench

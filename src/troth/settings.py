@@ -1,0 +1,82 @@
+"""Server settings: validated once, built by a function from the environment, never at import."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from troth.core.errors import TrothError
+
+DEFAULT_DATABASE_FILE = "troth.db"
+
+
+class SettingsError(TrothError):
+    """An environment variable holds a value the server cannot use."""
+
+
+class Settings(BaseModel):
+    """What a server process needs to know; immutable once built.
+
+    `database_url` is an SQLAlchemy URL: SQLite by default (a file in the working directory),
+    PostgreSQL as `postgresql+psycopg://user:password@host/name`.
+    `max_body_bytes` bounds every request body; larger bodies are refused with 413.
+    `auth_failures_per_minute` is how many failed authentications one client address may make
+    in a minute before further attempts are refused with 429.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    database_url: str
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    auth_failures_per_minute: int = Field(default=20, ge=1)
+    pool_size: int = Field(default=10, ge=1)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, url: str) -> str:
+        if not url.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be an sqlite:// or postgresql+psycopg:// URL")
+        return url
+
+
+_ENVIRONMENT = {
+    "TROTH_DATABASE_URL": "database_url",
+    "TROTH_MAX_BODY_BYTES": "max_body_bytes",
+    "TROTH_AUTH_FAILURES_PER_MINUTE": "auth_failures_per_minute",
+    "TROTH_POOL_SIZE": "pool_size",
+    "TROTH_HOST": "host",
+    "TROTH_PORT": "port",
+}
+
+
+def default_database_url(directory: Path | None = None) -> str:
+    """SQLite in a file of the working directory (or `directory`)."""
+    path = (directory or Path.cwd()) / DEFAULT_DATABASE_FILE
+    return f"sqlite:///{path}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever driver the URL names (or none)."""
+    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from TROTH_* environment variables, then `overrides`; a bad value is a SettingsError."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {field: env[name] for name, field in _ENVIRONMENT.items() if env.get(name)}
+    values.update(overrides)
+    values.setdefault("database_url", default_database_url())
+    values["database_url"] = normalise_database_url(str(values["database_url"]))
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise SettingsError(f"bad settings: {problems}") from None

@@ -1,0 +1,92 @@
+"""Engines and sessions for SQLite (the default) and PostgreSQL (psycopg 3).
+
+SQLite runs in WAL mode with foreign keys on. Its transactions that write begin with
+`BEGIN IMMEDIATE`: a deferred transaction that reads and then writes can fail at once with
+"database is locked" when another writer got in between, which a busy timeout cannot cure.
+Within one process, writers also queue on a lock instead of spinning in SQLite's busy handler,
+whose sleeps would otherwise dominate tail latency.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+_WRITE_OPTION = "troth_write"
+_SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    # Let SQLAlchemy's "begin" hook issue BEGIN itself instead of pysqlite's implicit one.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # NORMAL is durable across process crashes in WAL mode (only power loss may lose the last commits).
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    mode = "IMMEDIATE" if connection.get_execution_options().get(_WRITE_OPTION) else "DEFERRED"
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    """An engine for `url` with Troth's connection settings."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+@dataclass
+class Database:
+    """One engine and the two kinds of session the services open: read-only and writing."""
+
+    engine: Engine
+    _read: sessionmaker[Session] = field(init=False)
+    _write: sessionmaker[Session] = field(init=False)
+    _write_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._write = sessionmaker(writer, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for queries; its transaction is rolled back at the end."""
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session whose transaction commits when the block ends normally and rolls back otherwise."""
+        if self.is_sqlite:
+            with self._write_lock, self._write.begin() as session:
+                yield session
+        else:
+            with self._write.begin() as session:
+                yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, pool_size: int = 10) -> Database:
+    return Database(make_engine(url, pool_size=pool_size))

@@ -1,0 +1,62 @@
+"""Column types that keep instants and money exact on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import DateTime, String
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class NaiveDatetimeError(ValueError):
+    """A datetime without a time zone reached the database; its meaning would be a guess."""
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An instant: refuses naive datetimes, stores UTC, and always returns UTC-aware datetimes.
+
+    SQLite has no time-zone type and SQLAlchemy's SQLite DATETIME drops the offset silently, so
+    values are converted to UTC *before* the offset is dropped; PostgreSQL stores `timestamptz`.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError(f"refusing naive datetime {value.isoformat()}: instants need a time zone")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """Money and percentages as exact decimal text; SQLite has no exact numeric type."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise ValueError(f"expected a finite Decimal, got {value!r}")
+        return str(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            raise ValueError(f"stored value {value!r} is not a decimal") from None
