@@ -204,6 +204,7 @@ class Claims:
     automatic: bool = True
     window_days: int | None = None
     clause: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -212,6 +213,7 @@ class Eligibility:
     require_paid_invoices: bool = True
     excluded_components: frozenset[str] = frozenset()
     clause: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -233,6 +235,7 @@ class Notices:
     postmortem_after_major_incident: bool = False
     change_notice_days: int | None = None
     clause: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,6 +246,26 @@ class Backups:
     encrypted: bool = False
     plans: tuple[str, ...] = ()
     clause: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Component:
+    """A part of the service that outages name (`component` in outage records)."""
+
+    key: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusPage:
+    """The public status page the policy promises: what it shows and how people subscribe."""
+
+    shows: tuple[str, ...] = ()
+    subscriptions: tuple[str, ...] = ()
+    clause: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -269,6 +292,11 @@ class Policy:
     source: str = ""
     placeholders: tuple[str, ...] = ()
     """Dotted paths of values the source did not state, which a user must replace."""
+    week: TargetDuration | None = None
+    """What "1 week" means when the policy says (e.g. 5 business days); None: the calendar's working week."""
+    components: tuple[Component, ...] = ()
+    status_page: StatusPage | None = None
+    description: str = ""
 
     def level(self, key: str) -> Level:
         for level in self.levels:
