@@ -1,6 +1,7 @@
 """Working calendars and business-time arithmetic."""
 
-from troth.core.calendars.index import Break, CompiledCalendar, compile_calendar, merge_breaks
+from troth.core.calendars.breaks import Break, merge_breaks
+from troth.core.calendars.index import CompiledCalendar, compile_calendar
 from troth.core.calendars.spec import (
     SECONDS_PER_DAY,
     WEEKDAY_NAMES,
