@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-POSTGRES_TESTS := tests/storage
+POSTGRES_TESTS := tests/storage tests/web
 
 .PHONY: setup run test test-postgres lint bench clean
 

@@ -1,0 +1,1 @@
+"""Use cases: load from storage, call the core, save; each owns its transaction."""

@@ -1,0 +1,103 @@
+"""Accounts: create, read, change; which SLA and plan each is on, its fee, zone and standing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from troth.services.actors import Actor
+from troth.services.clock import utc_now
+from troth.services.errors import ConflictError, InvalidError, NotFoundError
+from troth.storage.database import Database
+from troth.storage.models import AccountRow, PolicyRow
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountChanges:
+    """Fields to set on an account; only the names in `given` are applied (None is a real value)."""
+
+    name: str | None = None
+    policy_key: str | None = None
+    timezone: str | None = None
+    plan: str | None = None
+    monthly_fee: Decimal | None = None
+    currency: str | None = None
+    region: str | None = None
+    trial: bool | None = None
+    unpaid_since: datetime | None = None
+    overrides: dict[str, str] | None = None
+    given: frozenset[str] = field(default_factory=frozenset)
+
+
+_CHANGEABLE = frozenset(f.name for f in fields(AccountChanges)) - {"given"}
+
+
+def _check(session: Session, changes: AccountChanges) -> None:
+    if "timezone" in changes.given and changes.timezone is not None:
+        try:
+            ZoneInfo(changes.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidError.one(f"'{changes.timezone}' is not an IANA time zone", "timezone") from None
+    new_policy = changes.policy_key if "policy_key" in changes.given else None
+    if new_policy is not None and session.get(PolicyRow, new_policy) is None:
+        raise InvalidError.one(f"no policy '{changes.policy_key}' has been uploaded", "policy_key")
+    if "currency" in changes.given and changes.currency is None:
+        raise InvalidError.one("an account needs a currency", "currency")
+    if "name" in changes.given and not changes.name:
+        raise InvalidError.one("an account needs a name", "name")
+
+
+def _apply(account: AccountRow, changes: AccountChanges) -> None:
+    for name in changes.given & _CHANGEABLE:
+        value = getattr(changes, name)
+        if name == "currency":
+            value = str(value).upper()
+        setattr(account, name, value)
+
+
+def create_account(database: Database, actor: Actor, account_id: str, changes: AccountChanges) -> AccountRow:
+    actor.require_admin()
+    with database.writing() as session:
+        if session.get(AccountRow, account_id) is not None:
+            raise ConflictError(f"account '{account_id}' already exists")
+        _check(session, changes)
+        account = AccountRow(id=account_id, name=changes.name or account_id, currency="USD", created_at=utc_now())
+        account.overrides = {}
+        account.trial = False
+        _apply(account, changes)
+        session.add(account)
+        return account
+
+
+def update_account(database: Database, actor: Actor, account_id: str, changes: AccountChanges) -> AccountRow:
+    actor.require_account(account_id)
+    actor.require_admin()
+    with database.writing() as session:
+        account = session.get(AccountRow, account_id)
+        if account is None:
+            raise NotFoundError("account", account_id)
+        _check(session, changes)
+        _apply(account, changes)
+        return account
+
+
+def get_account(database: Database, actor: Actor, account_id: str) -> AccountRow:
+    actor.require_account(account_id)
+    with database.reading() as session:
+        account = session.get(AccountRow, account_id)
+    if account is None:
+        raise NotFoundError("account", account_id)
+    return account
+
+
+def list_accounts(database: Database, actor: Actor) -> list[AccountRow]:
+    query = select(AccountRow).order_by(AccountRow.id)
+    if not actor.is_provider:
+        query = query.where(AccountRow.id == actor.account_id)
+    with database.reading() as session:
+        return list(session.scalars(query))

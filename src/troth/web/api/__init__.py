@@ -1,0 +1,1 @@
+"""One router per concept; each module has a `router`."""

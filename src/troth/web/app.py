@@ -1,0 +1,39 @@
+"""The application factory: settings in, a FastAPI app out (OpenAPI at /docs)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from prometheus_client import CollectorRegistry
+
+from troth.services.clock import utc_now
+from troth.settings import Settings
+from troth.storage.database import Database, open_database
+from troth.web.api import accounts, health, users
+from troth.web.bodylimit import BodyLimit
+from troth.web.errors import install_error_handlers
+from troth.web.metrics import HttpMetrics, MetricsMiddleware, TicketCollector
+from troth.web.ratelimit import FailureLimiter
+
+ROUTERS: tuple[APIRouter, ...] = (health.router, accounts.router, users.router)
+"""Every router of the API; the isolation suite reads its routes from here."""
+
+
+def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
+    """A server for `settings`; tests may pass an already open `database`."""
+    app = FastAPI(
+        title="Troth",
+        summary="Keeps the promises written in Service Level Agreements, and proves it.",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.database = database or open_database(settings.database_url, pool_size=settings.pool_size)
+    app.state.auth_failures = FailureLimiter(settings.auth_failures_per_minute)
+    registry = CollectorRegistry()
+    registry.register(TicketCollector(app.state.database, utc_now))
+    app.state.metrics_registry = registry
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=HttpMetrics(registry))
+    return app

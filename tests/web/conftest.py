@@ -1,0 +1,96 @@
+"""An app on a migrated database (SQLite, or TROTH_TEST_DATABASE_URL), and named personas with tokens.
+
+Personas: Ada the admin, Aaron the agent, Carla a customer user of Acme, Gus a customer user of Globex.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from troth.services.clock import utc_now
+from troth.services.tokens import issue_token
+from troth.services.users import bootstrap_admin
+from troth.settings import load_settings, normalise_database_url
+from troth.storage.database import Database, make_engine
+from troth.storage.models import AccountRow, Role, UserRow
+from troth.storage.schema import empty_tables, rebuild
+from troth.web.app import create_app
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TROTH_TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    path: Path = tmp_path_factory.mktemp("web") / "troth.db"
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    rebuild(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def database(engine: Engine) -> Iterator[Database]:
+    yield Database(engine)
+    empty_tables(engine)
+
+
+@dataclass
+class Personas:
+    """A client per persona, each sending its own token."""
+
+    ada: TestClient
+    aaron: TestClient
+    carla: TestClient
+    gus: TestClient
+    anonymous: TestClient
+
+
+def _client(app: object, secret: str | None) -> TestClient:
+    client = TestClient(app)  # type: ignore[arg-type]
+    if secret:
+        client.headers["Authorization"] = f"Bearer {secret}"
+    return client
+
+
+def _seed_people(database: Database) -> dict[str, str]:
+    with database.writing() as session:
+        admin = bootstrap_admin(session, "Ada")
+        now = utc_now()
+        for account_id in ("acme", "globex"):
+            session.add(AccountRow(id=account_id, name=account_id.title(), trial=False, overrides={}, created_at=now))
+        session.flush()
+        secrets = {"ada": admin.secret}
+        people = (("aaron", Role.AGENT, None), ("carla", Role.CUSTOMER, "acme"), ("gus", Role.CUSTOMER, "globex"))
+        for name, role, account in people:
+            user = UserRow(name=name.title(), role=role, account_id=account, created_at=now)
+            session.add(user)
+            session.flush()
+            secrets[name] = issue_token(session, user, "test").secret
+        return secrets
+
+
+@pytest.fixture
+def people(database: Database) -> Iterator[Personas]:
+    settings = load_settings({}, database_url=database.engine.url.render_as_string(hide_password=False))
+    app = create_app(settings, database)
+    secrets = _seed_people(database)
+    return Personas(
+        ada=_client(app, secrets["ada"]),
+        aaron=_client(app, secrets["aaron"]),
+        carla=_client(app, secrets["carla"]),
+        gus=_client(app, secrets["gus"]),
+        anonymous=_client(app, None),
+    )

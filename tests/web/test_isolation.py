@@ -1,0 +1,118 @@
+"""Isolation: Gus, a customer of Globex, calls every route of the app with Acme's ids.
+
+The routes are read from the app's route table, so a new route is checked the day it is added:
+a path parameter or request body this suite does not know how to fill fails the suite until it
+is taught. For every route the answer must carry nothing of Acme's, and nothing Acme owns may change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+
+from troth.storage.base import Base
+from troth.storage.database import Database
+from troth.storage.models import TokenRow, UserRow
+from troth.web.app import ROUTERS
+
+if TYPE_CHECKING:
+    from conftest import Personas
+
+MARKERS = ("acme", "Carla", "ACME-SECRET")
+"""Strings that appear only in Acme's data; none may appear in an answer to Gus."""
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+OWN_WRITES = {("POST", "/api/tokens")}
+"""Routes where a customer legitimately writes, only ever their own data."""
+
+
+def _bodies(ids: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """A valid body for every route that takes one, naming Acme's objects wherever it can."""
+    return {
+        ("POST", "/api/accounts"): {"id": "acme-two", "name": "Acme Two"},
+        ("PATCH", "/api/accounts/{account_id}"): {"trial": True},
+        ("POST", "/api/users"): {"name": "Mallory", "role": "customer", "account_id": "acme"},
+        ("POST", "/api/users/{user_id}/tokens"): {"name": "stolen"},
+        ("POST", "/api/tokens"): {"name": "mine"},
+    }
+
+
+def _acme_world(database: Database) -> dict[str, Any]:
+    """Acme's objects, by the path parameter names routes use for them."""
+    with database.reading() as session:
+        carla = session.scalars(select(UserRow).where(UserRow.name == "Carla")).one()
+        token = session.scalars(select(TokenRow).where(TokenRow.user_id == carla.id)).one()
+    return {"account_id": "acme", "user_id": carla.id, "token_id": token.id}
+
+
+def _snapshot(database: Database, gus_id: int) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, except Gus's own tokens (he may make more of those)."""
+    dump: dict[str, list[tuple[Any, ...]]] = {}
+    with database.reading() as session:
+        for table in Base.metadata.sorted_tables:
+            rows = [tuple(row) for row in session.execute(table.select())]
+            if table.name == "tokens":
+                rows = [r for r in rows if r[table.c.keys().index("user_id")] != gus_id]
+            dump[table.name] = sorted(rows, key=repr)
+    return dump
+
+
+def _routes() -> list[tuple[str, APIRoute]]:
+    routes = [route for router in ROUTERS for route in router.routes]
+    return [(method, route) for route in routes if isinstance(route, APIRoute) for method in sorted(route.methods)]
+
+
+def _request(route: APIRoute, method: str, ids: dict[str, Any]) -> dict[str, Any]:
+    missing = [p.name for p in route.dependant.path_params if p.name not in ids]
+    assert not missing, f"{method} {route.path}: teach the isolation suite an Acme value for {missing}"
+    url = route.path.format(**{p.name: ids[p.name] for p in route.dependant.path_params})
+    params = {p.name: ids[p.name] for p in route.dependant.query_params if p.name in ids}
+    request: dict[str, Any] = {"method": method, "url": url, "params": params}
+    if route.body_field is not None:
+        bodies = _bodies(ids)
+        assert (method, route.path) in bodies, f"{method} {route.path}: teach the isolation suite a body"
+        request["json"] = bodies[(method, route.path)]
+    return request
+
+
+def _assert_same_as_for_nothing(client: Any, route: APIRoute, method: str, ids: dict[str, Any], seen: str) -> None:
+    """A 404 for Acme's object must read exactly like a 404 for an object that does not exist."""
+    unknown = {name: (987_654_321 if isinstance(value, int) else f"nothing-{value}") for name, value in ids.items()}
+    answer = client.request(**_request(route, method, unknown))
+    expected = answer.text
+    for name, value in ids.items():
+        expected = expected.replace(str(unknown[name]), str(value))
+    assert (answer.status_code, expected) == (404, seen), f"{method} {route.path} tells Acme's ids from unknown ones"
+
+
+def test_the_suite_covers_every_operation_the_api_publishes(people: Personas) -> None:
+    published = {
+        (method.upper(), path)
+        for path, operations in people.gus.app.openapi()["paths"].items()  # type: ignore[attr-defined]
+        for method in operations
+    }
+    assert published == {(method, route.path) for method, route in _routes()}
+
+
+@pytest.mark.parametrize("persona", ["gus"])
+def test_no_route_leaks_or_changes_another_accounts_data(people: Personas, database: Database, persona: str) -> None:
+    client = getattr(people, persona)
+    ids = _acme_world(database)
+    gus_id = client.get("/api/me").json()["id"]
+    for method, route in _routes():
+        before = _snapshot(database, gus_id)
+        answer = client.request(**_request(route, method, ids))
+        where = f"{method} {route.path} -> {answer.status_code}"
+        assert answer.status_code < 500, where
+        if answer.status_code == 404:
+            _assert_same_as_for_nothing(client, route, method, ids, answer.text)
+        else:
+            for marker in MARKERS:
+                assert marker not in answer.text, f"{where} leaked {marker!r}: {answer.text[:200]}"
+        if method in WRITE_METHODS and (method, route.path) not in OWN_WRITES:
+            assert answer.status_code in (403, 404, 422), where
+        assert _snapshot(database, gus_id) == before, f"{where} changed stored data"
