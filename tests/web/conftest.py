@@ -94,3 +94,20 @@ def people(database: Database) -> Iterator[Personas]:
         gus=_client(app, secrets["gus"]),
         anonymous=_client(app, None),
     )
+
+
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
+
+
+def policy_text(name: str) -> str:
+    return (POLICIES / f"{name}.yaml").read_text()
+
+
+@pytest.fixture
+def world(people: Personas) -> Personas:
+    """The personas, with Acme on Balto's SLA and Globex on WALT Labs'."""
+    for name, account in (("balto", "acme"), ("walt-labs", "globex")):
+        answer = people.ada.post("/api/policies", json={"text": policy_text(name)})
+        assert answer.status_code == 201, answer.text
+        assert people.ada.patch(f"/api/accounts/{account}", json={"policy_key": name}).status_code == 200
+    return people

@@ -17,7 +17,7 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whit
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 IdempotencyKey = Annotated[str, StringConstraints(min_length=1, max_length=128)]
-DbId = Annotated[int, Field(ge=1, le=2**62)]
+DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 def _utc(value: datetime) -> datetime:

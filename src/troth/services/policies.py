@@ -1,0 +1,158 @@
+"""Policies: upload a version (checked by the core, errors located), list versions, render one.
+
+Parsed policies are cached by version id: a stored version's text never changes, so neither
+does its meaning, and parsing on every ticket event would dominate the cost of an event.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from troth.core.accounts import Account
+from troth.core.policies.diagnostics import Problem
+from troth.core.policies.effective import effective_policy, terms_key
+from troth.core.policies.loading import check_policy_text
+from troth.core.policies.model import Policy, PolicyHistory
+from troth.core.policies.render import to_markdown
+from troth.services.actors import Actor
+from troth.services.clock import utc_now
+from troth.services.errors import ConflictError, InvalidError, Located, NotFoundError
+from troth.storage.database import Database
+from troth.storage.models import AccountRow, PolicyRow, PolicyVersionRow
+
+UPLOAD_SOURCE = "policy"
+
+
+@dataclass(frozen=True, slots=True)
+class Uploaded:
+    version: PolicyVersionRow
+    warnings: tuple[Problem, ...]
+
+
+def _located(problem: Problem) -> Located:
+    return Located(problem.message, field="text", line=problem.line, column=problem.column)
+
+
+@functools.lru_cache(maxsize=64)
+def parsed_policy(version_id: int, text: str) -> Policy:
+    """The policy a stored version's text says (cached: stored versions never change)."""
+    check = check_policy_text(text, UPLOAD_SOURCE)
+    if check.policy is None:
+        raise InvalidError([_located(p) for p in check.errors])
+    return check.policy
+
+
+@functools.lru_cache(maxsize=1024)
+def _effective(
+    version_id: int, text: str, account_id: str, plan: str | None, overrides: tuple[tuple[str, str], ...]
+) -> Policy:
+    account = Account(id=account_id, plan=plan, overrides=dict(overrides))
+    return effective_policy(parsed_policy(version_id, text), account)
+
+
+def effective_for(version: PolicyVersionRow, account: Account) -> Policy:
+    """The version as it applies to one account: its plan and contract overrides applied."""
+    plan, overrides = terms_key(account)
+    return _effective(version.id, version.text, account.id, plan, overrides)
+
+
+def upload_policy(database: Database, actor: Actor, text: str) -> Uploaded:
+    """Store a new version; a file with errors is refused with every error located."""
+    actor.require_admin()
+    check = check_policy_text(text, UPLOAD_SOURCE)
+    if check.policy is None:
+        raise InvalidError([_located(p) for p in check.errors])
+    policy = check.policy
+    with database.writing() as session:
+        if session.get(PolicyRow, policy.id) is None:
+            session.add(PolicyRow(key=policy.id, name=policy.name, created_at=utc_now()))
+            session.flush()
+        _refuse_same_date(session, policy)
+        number = session.scalar(select(func.count()).where(PolicyVersionRow.policy_key == policy.id)) or 0
+        version = PolicyVersionRow(
+            policy_key=policy.id,
+            number=number + 1,
+            version=policy.version,
+            effective_from=policy.effective_from,
+            text=text,
+            uploaded_at=utc_now(),
+            uploaded_by=actor.user_id,
+        )
+        session.add(version)
+        session.flush()
+        return Uploaded(version, check.warnings)
+
+
+def _refuse_same_date(session: Session, policy: Policy) -> None:
+    clash = session.scalars(
+        select(PolicyVersionRow.number).where(
+            PolicyVersionRow.policy_key == policy.id, PolicyVersionRow.effective_from == policy.effective_from
+        )
+    ).first()
+    if clash is not None:
+        raise ConflictError(
+            f"version {clash} of policy '{policy.id}' already takes effect on {policy.effective_from}; "
+            "a new version needs its own effective date"
+        )
+
+
+def _visible_keys(session: Session, actor: Actor) -> set[str] | None:
+    """The policies a customer may read (their account's); None means all (provider)."""
+    if actor.is_provider:
+        return None
+    account = session.get(AccountRow, actor.account_id)
+    return {account.policy_key} if account and account.policy_key else set()
+
+
+def list_policies(database: Database, actor: Actor) -> list[PolicyRow]:
+    with database.reading() as session:
+        visible = _visible_keys(session, actor)
+        query = select(PolicyRow).order_by(PolicyRow.key)
+        if visible is not None:
+            query = query.where(PolicyRow.key.in_(visible))
+        return list(session.scalars(query))
+
+
+def list_versions(database: Database, actor: Actor, key: str) -> list[PolicyVersionRow]:
+    with database.reading() as session:
+        _require_visible(session, actor, key)
+        query = select(PolicyVersionRow).where(PolicyVersionRow.policy_key == key).order_by(PolicyVersionRow.number)
+        return list(session.scalars(query))
+
+
+def _require_visible(session: Session, actor: Actor, key: str) -> None:
+    visible = _visible_keys(session, actor)
+    if (visible is not None and key not in visible) or session.get(PolicyRow, key) is None:
+        raise NotFoundError("policy", key)
+
+
+def get_version(database: Database, actor: Actor, key: str, number: int) -> PolicyVersionRow:
+    with database.reading() as session:
+        _require_visible(session, actor, key)
+        version = session.scalars(
+            select(PolicyVersionRow).where(PolicyVersionRow.policy_key == key, PolicyVersionRow.number == number)
+        ).one_or_none()
+    if version is None:
+        raise NotFoundError("policy version", f"{key} {number}")
+    return version
+
+
+def render_version(database: Database, actor: Actor, key: str, number: int) -> str:
+    """The version as a human-readable document (Markdown)."""
+    version = get_version(database, actor, key, number)
+    return to_markdown(parsed_policy(version.id, version.text))
+
+
+def version_in_force(session: Session, policy_key: str, at: datetime) -> PolicyVersionRow:
+    """The stored version of an SLA in force at an instant, as the core's PolicyHistory decides."""
+    versions = list(session.scalars(select(PolicyVersionRow).where(PolicyVersionRow.policy_key == policy_key)))
+    if not versions:
+        raise InvalidError.one(f"policy '{policy_key}' has no uploaded version", "account_id")
+    policies = {id(parsed_policy(v.id, v.text)): v for v in versions}
+    history = PolicyHistory(versions=tuple(parsed_policy(v.id, v.text) for v in versions))
+    return policies[id(history.in_force_at(at))]
