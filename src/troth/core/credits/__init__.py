@@ -1,0 +1,1 @@
+"""Service credits: tier tables, excess-downtime multiples, caps, eligibility and claims."""

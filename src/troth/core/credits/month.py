@@ -1,0 +1,140 @@
+"""Credits for every account for one month: measure them together, then state each one."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from troth.core.accounts import Account
+from troth.core.credits.claims import Claim
+from troth.core.credits.explain import measured_line, minute_lines
+from troth.core.credits.statement import CreditStatement, StatementInput, build_statement
+from troth.core.errors import PolicyError
+from troth.core.instants import to_epoch
+from troth.core.intervals import Epochs
+from troth.core.policies.model import Credits, Policy, Uptime
+from troth.core.uptime.figures import UptimeFigures
+from troth.core.uptime.measure import Subject, measure_totals, records_by_account
+from troth.core.uptime.notes import AccountRecords, RecordNotes, record_notes
+from troth.core.uptime.periods import Month
+from troth.core.uptime.records import Outage
+from troth.core.uptime.rules import MeasurementRules, rules_for
+from troth.core.uptime.table import OutageTable, build_table
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountTerms:
+    """An account and the policy as it applies to it (plan and contract overrides applied)."""
+
+    account: Account
+    policy: Policy
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Prepared:
+    terms: AccountTerms
+    uptime: Uptime
+    credits: Credits
+    rules: MeasurementRules
+    window: tuple[int, int]
+
+
+def month_statements(
+    terms: Sequence[AccountTerms], outages: Sequence[Outage], claims: Sequence[Claim], month: Month, at: datetime
+) -> list[CreditStatement]:
+    """One statement per account for `month`, as known at `at`, sorted by account id."""
+    table = build_table(outages, to_epoch(at))
+    prepared = [_prepare(t, month) for t in terms]
+    statements = []
+    for window in sorted({p.window for p in prepared}):
+        members = [p for p in prepared if p.window == window]
+        statements += _statements_in_window(table, members, claims, month, at)
+    return sorted(statements, key=lambda s: s.account)
+
+
+def _prepare(terms: AccountTerms, month: Month) -> _Prepared:
+    policy = terms.policy
+    if policy.uptime is None or policy.credits is None:
+        raise PolicyError(f"policy '{policy.id}' has no uptime commitment with service credits")
+    rules = rules_for(policy, terms.account)
+    return _Prepared(
+        terms=terms, uptime=policy.uptime, credits=policy.credits, rules=rules, window=month.span(rules.zone)
+    )
+
+
+def _statements_in_window(
+    table: OutageTable, members: list[_Prepared], claims: Sequence[Claim], month: Month, at: datetime
+) -> list[CreditStatement]:
+    window = members[0].window
+    records = records_by_account(table, [p.terms.account.id for p in members], window)
+    notes = {rules: record_notes(table, rules, window) for rules in {p.rules for p in members}}
+    subjects = [Subject(key=p.terms.account.id, rules=p.rules, records=records[p.terms.account.id]) for p in members]
+    ineligible = {p.terms.account.id: _began_while_overdue(table, notes[p.rules], p, records) for p in members}
+    for p in members:
+        left_out = ineligible[p.terms.account.id]
+        if left_out.size:
+            # The same account without the outages that began while an invoice was overdue.
+            kept = np.setdiff1d(records[p.terms.account.id], left_out)
+            subjects.append(Subject(key=(p.terms.account.id, "eligible"), rules=p.rules, records=kept))
+    figures = measure_totals(table, subjects, window)
+    claimed: dict[str, list[Claim]] = {}
+    for claim in claims:
+        if claim.month == month:
+            claimed.setdefault(claim.account, []).append(claim)
+    return [
+        _statement(table, p, month, at, records[p.terms.account.id], notes[p.rules], figures, ineligible, claimed)
+        for p in members
+    ]
+
+
+def _began_while_overdue(
+    table: OutageTable, notes: RecordNotes, prepared: _Prepared, records: dict[str, Epochs]
+) -> Epochs:
+    """Counted records that began when the account already had an overdue invoice."""
+    account = prepared.terms.account
+    mine = records[account.id]
+    if account.unpaid_since is None or not prepared.credits.eligibility.require_paid_invoices:
+        return mine[:0]
+    began = np.array([to_epoch(table.outages[i].start_at) for i in mine.tolist()], dtype=np.int64)
+    counted = AccountRecords.take(table, notes, mine).counted
+    return mine[counted & (began >= to_epoch(account.unpaid_since))]
+
+
+def _statement(
+    table: OutageTable,
+    prepared: _Prepared,
+    month: Month,
+    at: datetime,
+    records: Epochs,
+    notes: RecordNotes,
+    figures: Mapping[Hashable, UptimeFigures],
+    ineligible: dict[str, Epochs],
+    claimed: dict[str, list[Claim]],
+) -> CreditStatement:
+    account = prepared.terms.account
+    mine = figures[account.id]
+    seen = AccountRecords.take(table, notes, records)
+    lines = [measured_line(prepared.rules, month, mine), *minute_lines(seen, prepared.rules, mine, table.at)]
+    if to_epoch(at) < prepared.window[1]:
+        lines.append(
+            f"The month is not over at the evaluation instant: figures so far, measured against all of {month}."
+        )
+    return build_statement(
+        StatementInput(
+            account=account,
+            month=month,
+            zone=prepared.rules.zone,
+            commitment=prepared.uptime.commitment_percent,
+            commitment_clause=prepared.uptime.clause,
+            credits=prepared.credits,
+            figures=mine,
+            eligible=figures.get((account.id, "eligible")),
+            ineligible_ids=[table.outages[i].id for i in ineligible[account.id].tolist()],
+            claims=claimed.get(account.id, []),
+            at=at,
+            lines=lines,
+        )
+    )

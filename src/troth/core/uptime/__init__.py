@@ -1,0 +1,1 @@
+"""Uptime: outages, maintenance and exclusions turned into measured, down and excluded minutes."""

@@ -1,0 +1,83 @@
+"""One account's minutes over one period, and the exact arithmetic on them.
+
+Everything is counted in whole seconds and kept exact (`Fraction`); rounding happens only when a
+number is shown: minutes and percentages half-up to 4 decimals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from troth.core.uptime.rules import Reason
+
+
+def round_half_up(value: Fraction, places: int = 4) -> float:
+    """`value` rounded half-up (away from zero) to `places` decimals, as the nearest float."""
+    scale: int = 10**places
+    scaled = abs(value) * scale
+    rounded = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)
+    return (rounded if value >= 0 else -rounded) / scale
+
+
+def minutes(seconds: Fraction | int) -> float:
+    """Seconds shown as minutes, rounded half-up to 4 decimals."""
+    return round_half_up(Fraction(seconds) / 60)
+
+
+def minutes_text(seconds: Fraction | int) -> str:
+    """Minutes for an explanation: `200.0`, `12.5`, `0.1667`."""
+    return _number_text(minutes(seconds))
+
+
+def percent_text(value: Fraction | Decimal) -> str:
+    return _number_text(round_half_up(Fraction(value)))
+
+
+def _number_text(value: float) -> str:
+    text = repr(value)
+    return text if "e" not in text else f"{value:.4f}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UptimeFigures:
+    """Seconds of one period for one account: measured, down, degraded (counted, not down),
+    excluded by reason, and affected seconds outside the measured minutes.
+
+    `measured = down + degraded + excluded + untouched` always holds. Downtime is down plus
+    `weight` times degraded.
+    """
+
+    measured_seconds: int
+    down_seconds: int = 0
+    degraded_seconds: int = 0
+    weight: Decimal = Decimal(0)
+    excluded: tuple[tuple[Reason, int], ...] = ()
+    unmeasured_seconds: int = 0
+
+    @property
+    def downtime_seconds(self) -> Fraction:
+        return self.down_seconds + Fraction(self.weight) * self.degraded_seconds
+
+    @property
+    def excluded_seconds(self) -> int:
+        return sum(seconds for _, seconds in self.excluded)
+
+    @property
+    def untouched_seconds(self) -> int:
+        return self.measured_seconds - self.down_seconds - self.degraded_seconds - self.excluded_seconds
+
+    @property
+    def uptime(self) -> Fraction:
+        """(measured − downtime) ÷ measured × 100, exactly; 100 when nothing is measured."""
+        if self.measured_seconds == 0:
+            return Fraction(100)
+        return (self.measured_seconds - self.downtime_seconds) * 100 / Fraction(self.measured_seconds)
+
+
+def uptime_percent(measured: int, downtime: Fraction) -> Fraction:
+    """(measured − downtime) ÷ measured × 100; 100 when nothing is measured."""
+    if measured == 0:
+        return Fraction(100)
+    return (measured - downtime) * 100 / Fraction(measured)
