@@ -97,7 +97,7 @@ def bands_to_tiers(bands: list[CreditBandDoc], path: Path, findings: Findings) -
         if lower.below_percent != upper.at_least_percent:
             findings.error(
                 (*path, index),
-                f"bands must be contiguous: one ends below {lower.below_percent}% but the next starts at "
+                f"bands must be contiguous: this band ends below {lower.below_percent}% but the band above starts at "
                 f"{upper.at_least_percent}%",
             )
             return None
