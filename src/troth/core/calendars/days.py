@@ -18,12 +18,13 @@ import holidays as holiday_data
 import numpy as np
 import numpy.typing as npt
 
-from troth.core.calendars.spec import CalendarSpec, DayHours, DayInterval, HolidaySource
+from troth.core.calendars.spec import SECONDS_PER_DAY, CalendarSpec, DayHours, DayInterval, HolidaySource
 from troth.core.errors import CalendarError
 from troth.core.instants import to_epoch
 
 Epochs = npt.NDArray[np.int64]
 _ZERO = timedelta(0)
+_EPOCH_DATE = date(1970, 1, 1)
 
 
 def _wall(day: date, seconds: int, zone: ZoneInfo) -> datetime:
@@ -43,6 +44,12 @@ def _gap(wall: datetime) -> timedelta:
     if before is None or after is None or after <= before:
         return _ZERO
     return after - before
+
+
+def _offset_seconds(day: date, zone: ZoneInfo) -> int:
+    """The UTC offset in force at local midnight of `day` (before the change, if one falls there)."""
+    offset = _wall(day, 0, zone).utcoffset()
+    return 0 if offset is None else offset // timedelta(seconds=1)
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> int:
@@ -97,14 +104,22 @@ class YearBuilder:
         """Sorted, merged `[start, end)` working intervals of local `year` (starts, ends)."""
         lo, hi = self.bounds(year)
         closed = self._closed_dates(year)
+        first = date(year, 1, 1) - timedelta(days=1)
+        days = (date(year, 12, 31) - first).days + 1
+        # Offsets at each local midnight, two days past the last: an interval ends before the
+        # second midnight after its day, so equal offsets there mean no change can touch it.
+        offsets = [_offset_seconds(first + timedelta(days=i), self._zone) for i in range(days + 2)]
         spans: list[tuple[int, int]] = []
-        day = date(year, 1, 1) - timedelta(days=1)
-        while day.year <= year:
+        for i in range(days):
+            day = first + timedelta(days=i)
+            midnight = (day - _EPOCH_DATE).days * SECONDS_PER_DAY - offsets[i]
             for hours in self._hours_on(day, closed):
-                span = interval_epochs(day, hours, self._zone)
+                if offsets[i] == offsets[i + 2]:
+                    span: tuple[int, int] | None = (midnight + hours.start, midnight + hours.end)
+                else:
+                    span = interval_epochs(day, hours, self._zone)
                 if span is not None:
                     spans.append((max(span[0], lo), min(span[1], hi)))
-            day += timedelta(days=1)
         return _merged(spans)
 
     def _hours_on(self, day: date, closed: frozenset[date]) -> DayHours:
