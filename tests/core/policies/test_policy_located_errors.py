@@ -178,3 +178,15 @@ def test_a_placeholder_is_a_warning_at_its_value() -> None:
     )
     assert check.policy is not None
     assert check.policy.placeholders == ("levels.high.targets.first_response.duration",)
+
+
+def test_an_exclusion_cause_outside_the_outage_vocabulary_is_an_error() -> None:
+    body = LEVELS + (
+        "uptime:\n"
+        "  commitment_percent: 99.5\n"
+        "  timezone: UTC\n"
+        "  exclusions:\n"
+        "    - {cause: thrid_party, clause: External apps}\n"
+    )
+    message = only_error(body)
+    assert message.startswith("acme.yaml:21:15: unknown cause 'thrid_party' (did you mean 'third_party'?); known: ")

@@ -197,6 +197,11 @@ def convert_policy(doc: PolicyDocument, placeholders: tuple[str, ...], findings:
     levels = convert_levels(doc.levels, calendars, lengths, findings)
     _check_level_refs(doc, levels, findings)
     components = list(doc.components)
+    if doc.uptime is None:
+        for key, plan_doc in doc.plans.items():
+            if plan_doc.uptime_commitment_percent is not None:
+                path: Path = ("plans", key, "uptime_commitment_percent")
+                findings.error(path, "a plan's uptime commitment needs an `uptime` section saying how it is measured")
     plans = tuple(
         Plan(
             key=key,

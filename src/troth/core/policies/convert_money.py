@@ -20,6 +20,9 @@ from troth.core.policies.model import (
     Uptime,
 )
 from troth.core.policies.yamltree import Path
+from troth.core.uptime.records import Cause
+
+_CAUSES = [cause.value for cause in Cause]
 
 
 def check_components(names: list[str], path: Path, components: Collection[str], findings: Findings) -> None:
@@ -45,6 +48,9 @@ def convert_uptime(
         where = (*path, "exclusions", index)
         if item.cause is None and item.component is None:
             findings.error(where, "an exclusion names a cause, a component, or both")
+        if item.cause is not None and item.cause not in _CAUSES:
+            # Outage records carry a cause from this closed vocabulary; any other name would never match.
+            findings.unknown((*where, "cause"), "cause", item.cause, _CAUSES)
         if item.component is not None:
             check_components([item.component], (*where, "component"), components, findings)
         exclusions.append(
