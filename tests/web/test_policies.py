@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
-
-from conftest import policy_text
 
 if TYPE_CHECKING:
     from conftest import Personas
+
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
+
+
+def policy_text(name: str) -> str:
+    return (POLICIES / f"{name}.yaml").read_text()
 
 
 def test_an_uploaded_policy_is_kept_exactly_as_written(world: Personas) -> None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from troth.core.accounts import Account
 from troth.services.actors import Actor
 from troth.services.clock import utc_now
 from troth.services.errors import ConflictError, InvalidError, NotFoundError
@@ -101,3 +102,18 @@ def list_accounts(database: Database, actor: Actor) -> list[AccountRow]:
         query = query.where(AccountRow.id == actor.account_id)
     with database.reading() as session:
         return list(session.scalars(query))
+
+
+def core_account(row: AccountRow) -> Account:
+    """The account as the core sees it."""
+    return Account(
+        id=row.id,
+        timezone=row.timezone,
+        plan=row.plan,
+        monthly_fee=row.monthly_fee,
+        currency=row.currency,
+        region=row.region,
+        trial=row.trial,
+        unpaid_since=row.unpaid_since,
+        overrides=dict(row.overrides),
+    )

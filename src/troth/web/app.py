@@ -8,13 +8,20 @@ from prometheus_client import CollectorRegistry
 from troth.services.clock import utc_now
 from troth.settings import Settings
 from troth.storage.database import Database, open_database
-from troth.web.api import accounts, health, policies, users
+from troth.web.api import accounts, health, policies, queue, tickets, users
 from troth.web.bodylimit import BodyLimit
 from troth.web.errors import install_error_handlers
 from troth.web.metrics import HttpMetrics, MetricsMiddleware, TicketCollector
 from troth.web.ratelimit import FailureLimiter
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, accounts.router, users.router, policies.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    accounts.router,
+    users.router,
+    policies.router,
+    tickets.router,
+    queue.router,
+)
 """Every router of the API; the isolation suite reads its routes from here."""
 
 

@@ -69,6 +69,7 @@ class TicketEventRow(Base):
     status: Mapped[str | None] = mapped_column(String(32))
     platform_level: Mapped[bool | None]
     channel: Mapped[str | None] = mapped_column(String(32))
+    scheduled_at: Mapped[datetime | None]
     body: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str | None] = mapped_column(String(128))
     recorded_at: Mapped[datetime]

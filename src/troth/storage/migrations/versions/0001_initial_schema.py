@@ -313,6 +313,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=32), nullable=True),
         sa.Column("platform_level", sa.Boolean(), nullable=True),
         sa.Column("channel", sa.String(length=32), nullable=True),
+        sa.Column("scheduled_at", troth.storage.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("body", sa.Text(), nullable=True),
         sa.Column("idempotency_key", sa.String(length=128), nullable=True),
         sa.Column("recorded_at", troth.storage.types.UtcDateTime(timezone=True), nullable=False),

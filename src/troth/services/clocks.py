@@ -1,0 +1,106 @@
+"""Bridge to the core's ticket clocks: stored events in, the core's verdicts out, saved as target states.
+
+Nothing here decides an SLA rule; it converts rows to the core's values and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from troth.core.accounts import Account
+from troth.core.clocks import (
+    Author,
+    ClockStatus,
+    EventKind,
+    TargetClock,
+    TicketError,
+    TicketEvent,
+    TicketFacts,
+    evaluate_facts,
+    ticket_facts,
+)
+from troth.core.policies.model import Policy
+from troth.services.errors import InvalidError
+from troth.storage.models import TargetStateRow, TicketEventRow, TicketRow
+
+RESOLVED_STATUS = "resolved"
+
+
+def core_event(ticket: TicketRow, row: TicketEventRow) -> TicketEvent:
+    return TicketEvent(
+        ticket=str(ticket.id),
+        at=row.at,
+        kind=EventKind(row.type),
+        sequence=row.seq,
+        account=ticket.account_id,
+        level=row.level,
+        platform_level=bool(row.platform_level),
+        channel=row.channel,
+        scheduled_at=row.scheduled_at,
+        author=None if row.author is None else Author(row.author),
+        public=True if row.public is None else row.public,
+        automated=bool(row.automated),
+        status=row.status,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the core says of one ticket at one instant: its facts and every target's clock."""
+
+    facts: TicketFacts
+    clocks: list[TargetClock]
+
+
+def evaluate(
+    ticket: TicketRow, rows: Sequence[TicketEventRow], policy: Policy, account: Account, at: datetime
+) -> Verdict:
+    """The core's verdict; contradictory events are a 422 naming the offending field."""
+    events = [core_event(ticket, row) for row in rows]
+    try:
+        facts = ticket_facts(events, at=at, default_level=policy.default_level)
+        if facts is None:
+            raise InvalidError.one("the ticket is created after the evaluation instant", "at")
+        return Verdict(facts, evaluate_facts(facts, policy, customer_timezone=account.timezone))
+    except TicketError as error:
+        raise InvalidError.one(error.message, error.field) from None
+
+
+def summarise(ticket: TicketRow, facts: TicketFacts, policy: Policy) -> None:
+    """Copy the core's view of the ticket (level, status, restoration, resolution) onto its row."""
+    ticket.level = facts.level
+    ticket.level_rank = policy.level(facts.level).rank
+    ticket.restored_at = facts.restored_at
+    ticket.resolved_at = facts.resolved_at
+    ticket.is_open = facts.resolved_at is None
+    ticket.status = RESOLVED_STATUS if facts.resolved_at else facts.statuses[-1].status
+    ticket.last_event_at = max(ticket.last_event_at, facts.evaluated_at)
+
+
+def _warning_at(clock: TargetClock, percent: int) -> datetime | None:
+    return next((w.at for w in clock.warnings if w.percent == percent), None)
+
+
+def state_rows(ticket: TicketRow, verdict: Verdict) -> list[TargetStateRow]:
+    """The derived state of each target as rows; a target is open until its clock stops."""
+    return [
+        TargetStateRow(
+            ticket_id=ticket.id,
+            target=clock.target,
+            account_id=ticket.account_id,
+            level=clock.level,
+            status=str(clock.status),
+            is_open=clock.stopped_at is None and clock.status is not ClockStatus.NOT_APPLICABLE,
+            started_at=clock.started_at,
+            due_at=clock.due_at,
+            stopped_at=clock.stopped_at,
+            warn_50_at=_warning_at(clock, 50),
+            warn_75_at=_warning_at(clock, 75),
+            target_seconds=clock.target_seconds,
+            elapsed_seconds=clock.elapsed_seconds or 0,
+            evaluated_at=verdict.facts.evaluated_at,
+        )
+        for clock in verdict.clocks
+    ]

@@ -1,0 +1,255 @@
+"""Tickets: create, add events (reply, level, status, restore, resolve), read with live clocks, queue.
+
+Every write stores the event, asks the core for the ticket's clocks and saves the derived target
+states in the same transaction, so the stored states always match the stored events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from troth.core.clocks import Author, EventKind, TargetClock, known_statuses
+from troth.core.policies.model import Policy
+from troth.services import clocks
+from troth.services.accounts import core_account
+from troth.services.actors import Actor
+from troth.services.clock import utc_now
+from troth.services.errors import ForbiddenError, InvalidError, NotFoundError
+from troth.services.policies import effective_for, version_in_force
+from troth.storage.database import Database
+from troth.storage.models import AccountRow, PolicyVersionRow, TicketEventRow, TicketRow
+from troth.storage.repositories import tickets as repo
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of the server's clock a caller's event may be stamped (clocks drift)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewTicket:
+    account_id: str
+    subject: str
+    level: str | None = None
+    platform_level: bool = False
+    channel: str | None = None
+    scheduled_at: datetime | None = None
+    body: str | None = None
+    at: datetime | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewEvent:
+    kind: EventKind
+    at: datetime | None = None
+    author: Author | None = None
+    public: bool = True
+    automated: bool = False
+    level: str | None = None
+    status: str | None = None
+    body: str | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    """A ticket and its targets' live state from the core; `created` is False for a replayed request."""
+
+    ticket: TicketRow
+    clocks: list[TargetClock]
+    created: bool = True
+    events: list[TicketEventRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    account: AccountRow
+    version: PolicyVersionRow
+    policy: Policy
+
+
+def _terms(session: Session, account: AccountRow, version_id: int | None, at: datetime) -> _Terms:
+    """The account's SLA as it applies to a ticket: the version in force at creation, plan and contract applied."""
+    if version_id is None:
+        if account.policy_key is None:
+            raise InvalidError.one(f"account '{account.id}' is on no SLA yet; give it a policy first", "account_id")
+        version = version_in_force(session, account.policy_key, at)
+    else:
+        version = session.get_one(PolicyVersionRow, version_id)
+    return _Terms(account, version, effective_for(version, core_account(account)))
+
+
+def _instant(actor: Actor, at: datetime | None, now: datetime) -> datetime:
+    """When an event happened: now, or (for the provider's integrations) the instant they give."""
+    if at is None:
+        return now
+    if not actor.is_provider:
+        raise ForbiddenError("only the provider's users and integrations may date events")
+    if at > now + CLOCK_SKEW:
+        raise InvalidError.one(f"{at.isoformat()} is in the future", "at")
+    return at
+
+
+def _check_level(policy: Policy, level: str | None, field_name: str = "level") -> None:
+    if level is not None and not policy.has_level(level):
+        known = ", ".join(level.key for level in policy.levels)
+        raise InvalidError.one(f"the account's policy has no level '{level}'; its levels are {known}", field_name)
+
+
+def _evaluate_and_save(
+    session: Session, ticket: TicketRow, rows: list[TicketEventRow], terms: _Terms, now: datetime
+) -> list[TargetClock]:
+    at = max([now, *(row.at for row in rows)])
+    verdict = clocks.evaluate(ticket, rows, terms.policy, core_account(terms.account), at)
+    clocks.summarise(ticket, verdict.facts, terms.policy)
+    repo.replace_states(session, ticket.id, clocks.state_rows(ticket, verdict))
+    return verdict.clocks
+
+
+def create_ticket(database: Database, actor: Actor, new: NewTicket, now: datetime | None = None) -> TicketView:
+    """Open a ticket for an account (a customer only for their own); a repeated idempotency key replays."""
+    now = now or utc_now()
+    actor.require_account(new.account_id)
+    with database.writing() as session:
+        account = session.get(AccountRow, new.account_id)
+        if account is None:
+            raise NotFoundError("account", new.account_id)
+        if new.idempotency_key and (seen := repo.ticket_by_key(session, account.id, new.idempotency_key)):
+            return _view(session, seen, now, created=False)
+        at = _instant(actor, new.at, now)
+        terms = _terms(session, account, None, at)
+        _check_level(terms.policy, new.level)
+        ticket = _new_ticket(actor, new, terms, at)
+        session.add(ticket)
+        session.flush()
+        created = TicketEventRow(
+            ticket_id=ticket.id,
+            seq=1,
+            type=EventKind.CREATED,
+            at=at,
+            level=new.level,
+            platform_level=new.platform_level,
+            channel=new.channel,
+            scheduled_at=new.scheduled_at,
+            body=new.body,
+            idempotency_key=new.idempotency_key,
+            recorded_at=now,
+            recorded_by=actor.user_id,
+        )
+        session.add(created)
+        live = _evaluate_and_save(session, ticket, [created], terms, now)
+        return TicketView(ticket, live)
+
+
+def _new_ticket(actor: Actor, new: NewTicket, terms: _Terms, at: datetime) -> TicketRow:
+    level = new.level or terms.policy.default_level
+    return TicketRow(
+        account_id=terms.account.id,
+        policy_version_id=terms.version.id,
+        subject=new.subject,
+        level=level,
+        level_rank=terms.policy.level(level).rank,
+        status="open",
+        platform_level=new.platform_level,
+        channel=new.channel,
+        is_open=True,
+        created_at=at,
+        last_event_at=at,
+        idempotency_key=new.idempotency_key,
+        created_by=actor.user_id,
+    )
+
+
+def _check_event(actor: Actor, event: NewEvent, policy: Policy) -> NewEvent:
+    """Refuse what the caller may not say; a customer only ever writes public replies as the customer."""
+    if not actor.is_provider:
+        if event.kind is not EventKind.REPLY:
+            raise ForbiddenError(f"a customer may not record '{event.kind}' events")
+        if event.author is Author.AGENT or not event.public or event.automated:
+            raise ForbiddenError("a customer's reply is a public reply by the customer")
+        return NewEvent(kind=event.kind, author=Author.CUSTOMER, body=event.body, idempotency_key=event.idempotency_key)
+    if event.kind is EventKind.LEVEL:
+        if event.level is None:
+            raise InvalidError.one("a level change names the new level", "level")
+        _check_level(policy, event.level)
+    if event.kind is EventKind.STATUS and event.status not in known_statuses(policy):
+        known = ", ".join(sorted(known_statuses(policy)))
+        raise InvalidError.one(f"status '{event.status}' is not one this policy knows; use one of {known}", "status")
+    return event
+
+
+def _visible_ticket(session: Session, actor: Actor, ticket_id: int, *, lock: bool) -> TicketRow:
+    ticket = repo.lock_ticket(session, ticket_id) if lock else session.get(TicketRow, ticket_id)
+    if ticket is None or not actor.may_see_account(ticket.account_id):
+        raise NotFoundError("ticket", ticket_id)
+    return ticket
+
+
+def add_event(
+    database: Database, actor: Actor, ticket_id: int, event: NewEvent, now: datetime | None = None
+) -> TicketView:
+    """Record one event and bring the ticket's target states up to date; a repeated key replays."""
+    now = now or utc_now()
+    with database.writing() as session:
+        ticket = _visible_ticket(session, actor, ticket_id, lock=True)
+        if event.idempotency_key and repo.event_by_key(session, ticket.id, event.idempotency_key):
+            return _view(session, ticket, now, created=False)
+        account = session.get_one(AccountRow, ticket.account_id)
+        terms = _terms(session, account, ticket.policy_version_id, ticket.created_at)
+        event = _check_event(actor, event, terms.policy)
+        rows = repo.events_of(session, ticket.id)
+        row = _event_row(actor, ticket, event, rows[-1].seq + 1, _instant(actor, event.at, now), now)
+        session.add(row)
+        live = _evaluate_and_save(session, ticket, [*rows, row], terms, now)
+        return TicketView(ticket, live)
+
+
+def _event_row(
+    actor: Actor, ticket: TicketRow, event: NewEvent, seq: int, at: datetime, now: datetime
+) -> TicketEventRow:
+    is_reply = event.kind is EventKind.REPLY
+    return TicketEventRow(
+        ticket_id=ticket.id,
+        seq=seq,
+        type=event.kind,
+        at=at,
+        author=str(event.author or Author.AGENT) if is_reply else None,
+        public=event.public if is_reply else None,
+        automated=event.automated if is_reply else None,
+        level=event.level if event.kind is EventKind.LEVEL else None,
+        status=event.status if event.kind is EventKind.STATUS else None,
+        body=event.body,
+        idempotency_key=event.idempotency_key,
+        recorded_at=now,
+        recorded_by=actor.user_id,
+    )
+
+
+def _view(session: Session, ticket: TicketRow, now: datetime, *, created: bool) -> TicketView:
+    account = session.get_one(AccountRow, ticket.account_id)
+    terms = _terms(session, account, ticket.policy_version_id, ticket.created_at)
+    rows = repo.events_of(session, ticket.id)
+    at = max([now, *(row.at for row in rows)])
+    verdict = clocks.evaluate(ticket, rows, terms.policy, core_account(account), at)
+    return TicketView(ticket, verdict.clocks, created=created, events=rows)
+
+
+def get_ticket(database: Database, actor: Actor, ticket_id: int, now: datetime | None = None) -> TicketView:
+    """A ticket with every target's live state and its events (a customer never sees internal notes)."""
+    with database.reading() as session:
+        ticket = _visible_ticket(session, actor, ticket_id, lock=False)
+        view = _view(session, ticket, now or utc_now(), created=False)
+    if actor.is_provider:
+        return view
+    public = [e for e in view.events if e.public is not False]
+    return TicketView(view.ticket, view.clocks, created=False, events=public)
+
+
+def list_tickets(
+    database: Database, actor: Actor, *, account_id: str | None, only_open: bool, limit: int, offset: int
+) -> list[TicketRow]:
+    scope = actor.scope(account_id)
+    with database.reading() as session:
+        return repo.list_tickets(session, account_id=scope, only_open=only_open, limit=limit, offset=offset)

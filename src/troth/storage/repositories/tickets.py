@@ -1,0 +1,80 @@
+"""Tickets, their events and their derived target states."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from troth.storage.models import TargetStateRow, TicketEventRow, TicketRow
+
+
+def lock_ticket(session: Session, ticket_id: int) -> TicketRow | None:
+    """The ticket, locked until the transaction ends, so two events of one ticket never interleave."""
+    return session.get(TicketRow, ticket_id, with_for_update=True)
+
+
+def ticket_by_key(session: Session, account_id: str, idempotency_key: str) -> TicketRow | None:
+    query = select(TicketRow).where(TicketRow.account_id == account_id, TicketRow.idempotency_key == idempotency_key)
+    return session.scalars(query).one_or_none()
+
+
+def events_of(session: Session, ticket_id: int) -> list[TicketEventRow]:
+    """A ticket's events in arrival order."""
+    query = select(TicketEventRow).where(TicketEventRow.ticket_id == ticket_id).order_by(TicketEventRow.seq)
+    return list(session.scalars(query))
+
+
+def event_by_key(session: Session, ticket_id: int, idempotency_key: str) -> TicketEventRow | None:
+    query = select(TicketEventRow).where(
+        TicketEventRow.ticket_id == ticket_id, TicketEventRow.idempotency_key == idempotency_key
+    )
+    return session.scalars(query).one_or_none()
+
+
+def states_of(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[TargetStateRow]]:
+    found: dict[int, list[TargetStateRow]] = {ticket_id: [] for ticket_id in ticket_ids}
+    if not ticket_ids:
+        return found
+    query = select(TargetStateRow).where(TargetStateRow.ticket_id.in_(ticket_ids)).order_by(TargetStateRow.target)
+    for row in session.scalars(query):
+        found[row.ticket_id].append(row)
+    return found
+
+
+def replace_states(session: Session, ticket_id: int, rows: Sequence[TargetStateRow]) -> None:
+    """Make the stored states of a ticket exactly `rows` (a level change may change its targets)."""
+    session.execute(delete(TargetStateRow).where(TargetStateRow.ticket_id == ticket_id))
+    session.add_all(rows)
+
+
+def list_tickets(
+    session: Session, *, account_id: str | None, only_open: bool, limit: int, offset: int
+) -> list[TicketRow]:
+    query = select(TicketRow).order_by(TicketRow.id.desc()).limit(limit).offset(offset)
+    if account_id is not None:
+        query = query.where(TicketRow.account_id == account_id)
+    if only_open:
+        query = query.where(TicketRow.is_open)
+    return list(session.scalars(query))
+
+
+def queue(session: Session, *, account_id: str | None, due_before: datetime | None, limit: int) -> list[TicketRow]:
+    """Open tickets by level priority (rank 1 first), then age (oldest first).
+
+    With `due_before`, only tickets with a running target due before that instant.
+    """
+    query = select(TicketRow).where(TicketRow.is_open)
+    if account_id is not None:
+        query = query.where(TicketRow.account_id == account_id)
+    if due_before is not None:
+        due_soon = select(TargetStateRow.ticket_id).where(TargetStateRow.is_open, TargetStateRow.due_at < due_before)
+        query = query.where(TicketRow.id.in_(due_soon))
+    query = query.order_by(TicketRow.level_rank, TicketRow.created_at, TicketRow.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def count_events(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(TicketEventRow)) or 0

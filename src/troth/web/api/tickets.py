@@ -1,0 +1,198 @@
+"""Tickets: create, reply, change level or status, restore, resolve; every answer carries live clocks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from pydantic import Field
+
+from troth.core.clocks import Author, EventKind, TargetClock
+from troth.services import tickets as service
+from troth.services.tickets import NewEvent, NewTicket, TicketView
+from troth.storage.models import TicketEventRow, TicketRow
+from troth.web.api.schemas import Body, DbId, IdempotencyKey, Instant, Key, Out, Text, UtcOut
+from troth.web.deps import ActorDep, DatabaseDep
+from troth.web.errors import ERROR_RESPONSES
+
+router = APIRouter(prefix="/api/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
+
+LevelKey = Annotated[str, Field(min_length=1, max_length=32)]
+
+
+class EventBody(Body):
+    at: Instant | None = Field(default=None, description="When it happened (provider only); default: now")
+    idempotency_key: IdempotencyKey | None = Field(
+        default=None, description="A retried request with the same key records nothing new"
+    )
+
+
+class TicketIn(EventBody):
+    account_id: Key
+    subject: str = Field(min_length=1, max_length=300)
+    level: LevelKey | None = Field(default=None, description="Default: the policy's default level")
+    platform_level: bool = Field(default=False, description="The issue affects the platform, not one client")
+    channel: str | None = Field(default=None, max_length=32)
+    scheduled_at: Instant | None = Field(default=None, description="For targets the policy schedules")
+    body: Text | None = None
+
+
+class ReplyIn(EventBody):
+    author: Author | None = Field(default=None, description="agent (default for the provider) or customer")
+    public: bool = True
+    automated: bool = False
+    body: Text | None = None
+
+
+class LevelIn(EventBody):
+    level: LevelKey
+
+
+class StatusIn(EventBody):
+    status: str = Field(min_length=1, max_length=32, description="open, a pause state of the policy, or resolved")
+
+
+class WarningOut(Out):
+    percent: int
+    at: UtcOut
+
+
+class ClockOut(Out):
+    target: str
+    level: str
+    status: str
+    started_at: UtcOut
+    due_at: UtcOut | None
+    stopped_at: UtcOut | None
+    target_seconds: int | None
+    elapsed_seconds: int | None
+    warnings: list[WarningOut]
+
+
+class EventOut(Out):
+    seq: int
+    type: str
+    at: UtcOut
+    author: str | None
+    public: bool | None
+    automated: bool | None
+    level: str | None
+    status: str | None
+    body: str | None
+
+
+class TicketSummaryOut(Out):
+    id: int
+    account_id: str
+    subject: str
+    level: str
+    status: str
+    platform_level: bool
+    channel: str | None
+    is_open: bool
+    created_at: UtcOut
+    restored_at: UtcOut | None
+    resolved_at: UtcOut | None
+
+
+class TicketOut(TicketSummaryOut):
+    targets: list[ClockOut] = Field(description="Every target's live state, from the core")
+    events: list[EventOut]
+
+
+def _clock(clock: TargetClock) -> ClockOut:
+    warnings = [WarningOut(percent=w.percent, at=w.at) for w in clock.warnings]
+    return ClockOut(
+        target=clock.target,
+        level=clock.level,
+        status=str(clock.status),
+        started_at=clock.started_at,
+        due_at=clock.due_at,
+        stopped_at=clock.stopped_at,
+        target_seconds=clock.target_seconds,
+        elapsed_seconds=clock.elapsed_seconds,
+        warnings=warnings,
+    )
+
+
+def _event(row: TicketEventRow) -> EventOut:
+    return EventOut.model_validate(row)
+
+
+def _ticket(view: TicketView) -> TicketOut:
+    summary = TicketSummaryOut.model_validate(view.ticket).model_dump()
+    return TicketOut(**summary, targets=[_clock(c) for c in view.clocks], events=[_event(e) for e in view.events])
+
+
+def _answer(view: TicketView, response: Response) -> TicketOut:
+    if not view.created:
+        response.status_code = 200  # a replayed request: the first answer's ticket, nothing new stored
+    return _ticket(view)
+
+
+@router.get("", response_model=list[TicketSummaryOut])
+def list_tickets(
+    *,
+    database: DatabaseDep,
+    actor: ActorDep,
+    account_id: str | None = None,
+    only_open: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[TicketSummaryOut]:
+    """Tickets, newest first (a customer: their account's only)."""
+    rows: list[TicketRow] = service.list_tickets(
+        database, actor, account_id=account_id, only_open=only_open, limit=limit, offset=offset
+    )
+    return [TicketSummaryOut.model_validate(row) for row in rows]
+
+
+@router.post("", response_model=TicketOut, status_code=201)
+def create_ticket(body: TicketIn, response: Response, database: DatabaseDep, actor: ActorDep) -> TicketOut:
+    """Open a ticket: the portal's way in (a customer, for their account) and an integration's."""
+    new = NewTicket(**body.model_dump())
+    return _answer(service.create_ticket(database, actor, new), response)
+
+
+@router.get("/{ticket_id}", response_model=TicketOut)
+def get_ticket(ticket_id: DbId, database: DatabaseDep, actor: ActorDep) -> TicketOut:
+    """A ticket with its events and every target's live state."""
+    return _ticket(service.get_ticket(database, actor, ticket_id))
+
+
+def _record(database: DatabaseDep, actor: ActorDep, ticket_id: int, event: NewEvent, response: Response) -> TicketOut:
+    return _answer(service.add_event(database, actor, ticket_id, event), response)
+
+
+@router.post("/{ticket_id}/replies", response_model=TicketOut, status_code=201)
+def reply(ticket_id: DbId, body: ReplyIn, response: Response, database: DatabaseDep, actor: ActorDep) -> TicketOut:
+    """A reply by an agent or the customer, public or internal, written by a person or automated."""
+    return _record(database, actor, ticket_id, NewEvent(kind=EventKind.REPLY, **body.model_dump()), response)
+
+
+@router.post("/{ticket_id}/level", response_model=TicketOut, status_code=201)
+def change_level(
+    ticket_id: DbId, body: LevelIn, response: Response, database: DatabaseDep, actor: ActorDep
+) -> TicketOut:
+    """Change the ticket's level; the policy says whether the new targets apply from creation."""
+    return _record(database, actor, ticket_id, NewEvent(kind=EventKind.LEVEL, **body.model_dump()), response)
+
+
+@router.post("/{ticket_id}/status", response_model=TicketOut, status_code=201)
+def change_status(
+    ticket_id: DbId, body: StatusIn, response: Response, database: DatabaseDep, actor: ActorDep
+) -> TicketOut:
+    """Change the ticket's status, e.g. to waiting on the customer (which pauses some clocks) and back."""
+    return _record(database, actor, ticket_id, NewEvent(kind=EventKind.STATUS, **body.model_dump()), response)
+
+
+@router.post("/{ticket_id}/restore", response_model=TicketOut, status_code=201)
+def restore(ticket_id: DbId, body: EventBody, response: Response, database: DatabaseDep, actor: ActorDep) -> TicketOut:
+    """Service is restored (a workaround); restoration targets stop."""
+    return _record(database, actor, ticket_id, NewEvent(kind=EventKind.RESTORED, **body.model_dump()), response)
+
+
+@router.post("/{ticket_id}/resolve", response_model=TicketOut, status_code=201)
+def resolve(ticket_id: DbId, body: EventBody, response: Response, database: DatabaseDep, actor: ActorDep) -> TicketOut:
+    """The ticket is resolved; resolution (and restoration, if not yet) stops."""
+    return _record(database, actor, ticket_id, NewEvent(kind=EventKind.RESOLVED, **body.model_dump()), response)
