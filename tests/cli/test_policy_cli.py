@@ -71,3 +71,12 @@ def test_show_draws_tables_for_a_terminal() -> None:
     assert code == 0
     assert "P6 — Scheduled Task" in out
     assert "Mon–Fri 08:00–17:00" in out
+
+
+def test_show_of_a_broken_policy_prints_located_errors_only(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\nname: X\n", encoding="utf-8")
+    code, out, err = run("policy", "show", str(broken))
+    assert code == 2
+    assert out == ""
+    assert f"{broken}:1:1: 'provider' is required" in err.splitlines()

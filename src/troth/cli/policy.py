@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated
 
@@ -10,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from troth.batch.policy_files import check_policy_file, read_policy
+from troth.batch.policy_files import check_policy_file
+from troth.core.policies.diagnostics import Problem
 from troth.core.policies.document import PolicyDocument
 from troth.core.policies.render import Section, policy_sections, to_markdown
 
@@ -28,16 +30,20 @@ class ShowFormat(StrEnum):
     MD = "md"
 
 
+def _print_problems(problems: Iterable[Problem]) -> None:
+    # emoji=False: rich would otherwise turn a location such as ":100:" into an emoji.
+    errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+    for problem in problems:
+        errors.print(str(problem), markup=False)
+
+
 @policy_app.command("check")
 def check(files: Annotated[list[str], typer.Argument(help="Policy files to validate.")]) -> None:
     """Validate policy files: errors as file:line:column (exit 2), placeholder warnings, "ok" otherwise."""
-    # emoji=False: rich would otherwise turn a location such as ":100:" into an emoji.
-    errors = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     failed = False
     for path in files:
         result = check_policy_file(path)
-        for problem in result.problems:
-            errors.print(str(problem), markup=False)
+        _print_problems(result.problems)
         if result.errors:
             failed = True
             continue
@@ -69,7 +75,11 @@ def show(
     ] = ShowFormat.TABLE,
 ) -> None:
     """Show a policy as a human-readable document: levels, targets, calendars, uptime, credits..."""
-    policy = read_policy(file)
+    result = check_policy_file(file)
+    if result.policy is None:
+        _print_problems(result.errors)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    policy = result.policy
     if output_format is ShowFormat.MD:
         typer.echo(to_markdown(policy), nl=False)
         return
