@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from troth.core.credits.explain import clause
 from troth.core.credits.money import money_text, to_money
 from troth.core.policies.model import CreditMethod, Credits, CreditTier
 from troth.core.uptime.figures import UptimeFigures, minutes_text, percent_text
@@ -70,7 +71,7 @@ def credit_arithmetic(
 def _tier_share(credits: Credits, uptime: Fraction) -> tuple[Fraction, list[str]]:
     tier = select_tier(credits.tiers, uptime)
     table = ", ".join(f"below {t.below_percent} % → {t.credit_percent} %" for t in credits.tiers)
-    where = _clause(credits.clause)
+    where = clause(credits.clause)
     if tier is None:
         return Fraction(0), [f"No tier of the credit table ({table}){where} applies to {percent_text(uptime)} %."]
     line = (
@@ -93,7 +94,7 @@ def _excess_share(
         f"Allowed downtime at {commitment} %: {minutes_text(measured)} × (100 − {commitment}) % = "
         f"{minutes_text(allowed)} minutes; downtime beyond it: {minutes_text(figures.downtime_seconds)} − "
         f"{minutes_text(allowed)} = {minutes_text(excess)} minutes.",
-        f"Credit{_clause(credits.clause)}: {credits.multiple} × {money_text(fee)} {currency} × "
+        f"Credit{clause(credits.clause)}: {credits.multiple} × {money_text(fee)} {currency} × "
         f"{minutes_text(excess)} ÷ {minutes_text(measured)} minutes = {amount} "
         f"{currency}, that is {percent_text(share * 100)} % of the fee.",
     ]
@@ -108,7 +109,3 @@ def _cap(credits: Credits, share: Fraction, fee: Decimal, currency: str) -> tupl
     if share <= cap:
         return share, [f"Cap: {credits.cap_percent} % of the month's fee ({limit}); not reached."]
     return cap, [f"Cap: {credits.cap_percent} % of the month's fee ({limit}); the credit is capped there."]
-
-
-def _clause(clause: str) -> str:
-    return f" (clause: {clause})" if clause else ""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from troth.core.credits.explain import clause
 from troth.core.instants import format_utc, from_epoch, to_epoch
 from troth.core.policies.model import Claims
 from troth.core.uptime.periods import Month, local_midnight
@@ -51,7 +52,7 @@ def claim_status(
     claims: Claims, month: Month, zone: str, submitted: Sequence[Claim], at: datetime
 ) -> tuple[CreditStatus, str]:
     """The status of an owed credit at `at`, given the account's claims for the month, and why."""
-    where = f" (clause: {claims.clause})" if claims.clause else ""
+    where = clause(claims.clause)
     deadline = claim_deadline(claims, month, zone)
     if deadline is None:
         return CreditStatus.APPLIED, f"Status applied: credits are applied automatically{where}."
@@ -63,5 +64,5 @@ def claim_status(
         return CreditStatus.APPLIED, f"Status applied: claimed at {format_utc(in_time[0])}, {window}."
     if at < deadline:
         return CreditStatus.UNCLAIMED, f"Status unclaimed: the credit must be requested {window}; no claim yet."
-    late = f"; the claim at {format_utc(known[0])} came too late" if known else "; no claim was made"
+    late = f"; the claim at {format_utc(known[-1])} was outside it" if known else "; no claim was made"
     return CreditStatus.EXPIRED, f"Status expired: the credit had to be requested {window}{late}."

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+from troth.core.accounts import Account
 from troth.core.instants import format_utc, from_epoch
 from troth.core.uptime.figures import UptimeFigures, minutes_text, percent_text
 from troth.core.uptime.notes import AccountRecords, listed
@@ -19,7 +20,9 @@ from troth.core.uptime.table import Treatment
 
 
 def clause(text: str) -> str:
-    return f" (clause: {text})" if text else ""
+    """` (clause: …)` naming where a step comes from; YAML's folded lines are joined."""
+    joined = " ".join(text.split())
+    return f" (clause: {joined})" if joined else ""
 
 
 def measured_line(rules: MeasurementRules, month: Month, figures: UptimeFigures) -> str:
@@ -97,7 +100,14 @@ def _late_maintenance_lines(seen: AccountRecords, rules: MeasurementRules) -> li
     return lines
 
 
-def uptime_line(figures: UptimeFigures, commitment: Decimal, commitment_clause: str) -> str:
+def commitment_source(account: Account) -> str:
+    """Where an account's commitment comes from, when not from the policy as a whole."""
+    if "uptime.commitment_percent" in account.overrides:
+        return "the account's contract"
+    return f"plan '{account.plan}'" if account.plan else ""
+
+
+def uptime_line(figures: UptimeFigures, commitment: Decimal, commitment_clause: str, source: str = "") -> str:
     uptime = figures.uptime
     if figures.measured_seconds == 0:
         return f"Uptime: 100.0 %, as no minute of the month was measured; commitment {commitment} % met."
@@ -110,5 +120,5 @@ def uptime_line(figures: UptimeFigures, commitment: Decimal, commitment_clause: 
     return (
         f"Uptime: ({minutes_text(figures.measured_seconds)} − {minutes_text(figures.downtime_seconds)}) ÷ "
         f"{minutes_text(figures.measured_seconds)} × 100 = {shown} %{exact}; commitment {commitment} %"
-        f"{clause(commitment_clause)} {met}."
+        f"{f' for {source}' if source else ''}{clause(commitment_clause)} {met}."
     )

@@ -99,8 +99,9 @@ def _began_while_overdue(
     if account.unpaid_since is None or not prepared.credits.eligibility.require_paid_invoices:
         return mine[:0]
     began = np.array([to_epoch(table.outages[i].start_at) for i in mine.tolist()], dtype=np.int64)
-    counted = AccountRecords.take(table, notes, mine).counted
-    return mine[counted & (began >= to_epoch(account.unpaid_since))]
+    seen = AccountRecords.take(table, notes, mine)
+    # Only records that added measured minutes matter; the others change nothing.
+    return mine[seen.counted & (seen.measured > 0) & (began >= to_epoch(account.unpaid_since))]
 
 
 def _statement(

@@ -20,7 +20,7 @@ from fractions import Fraction
 from troth.core.accounts import Account
 from troth.core.credits.amounts import CreditArithmetic, credit_arithmetic
 from troth.core.credits.claims import Claim, CreditStatus, claim_status
-from troth.core.credits.explain import clause, uptime_line
+from troth.core.credits.explain import clause, commitment_source, uptime_line
 from troth.core.credits.money import money_text
 from troth.core.instants import format_utc
 from troth.core.policies.model import Credits
@@ -81,7 +81,8 @@ def build_statement(given: StatementInput) -> CreditStatement:
     """Apply the credit rules to one account's month and explain every step."""
     fee = given.account.monthly_fee if given.account.monthly_fee is not None else Decimal(0)
     currency = given.account.currency
-    lines = [*given.lines, uptime_line(given.figures, given.commitment, given.commitment_clause)]
+    source = commitment_source(given.account)
+    lines = [*given.lines, uptime_line(given.figures, given.commitment, given.commitment_clause, source)]
     owed = credit_arithmetic(given.credits, given.commitment, given.figures, fee, currency)
     if not owed.owed:
         lines.append("No credit is owed." if given.figures.uptime >= Fraction(given.commitment) else owed.lines[0])

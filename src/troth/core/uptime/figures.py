@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from troth.core.uptime.rules import Reason
 
@@ -81,3 +85,15 @@ def uptime_percent(measured: int, downtime: Fraction) -> Fraction:
     if measured == 0:
         return Fraction(100)
     return (measured - downtime) * 100 / Fraction(measured)
+
+
+def round_ratios(numerators: npt.NDArray[Any], denominators: npt.NDArray[Any], places: int = 4) -> list[float]:
+    """Each numerator ÷ denominator (whole numbers, denominators > 0) rounded half-up to `places`.
+
+    Takes int64 arrays, or object arrays of Python ints when the numbers might not fit in 64 bits.
+    """
+    scale: int = 10**places
+    magnitude = np.abs(numerators) * scale
+    rounded = (magnitude * 2 + denominators) // (denominators * 2)
+    signed = np.where(numerators < 0, -rounded, rounded)
+    return [int(value) / scale for value in signed.tolist()]

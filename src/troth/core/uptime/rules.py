@@ -123,7 +123,7 @@ class MeasurementRules:
 
 
 def _notice_text(notice: timedelta | None) -> str:
-    if notice is None:
+    if not notice:
         return "maintenance announced before it began"
     hours = notice / timedelta(hours=1)
     return f"maintenance announced at least {hours:g} hours ahead"
