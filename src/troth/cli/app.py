@@ -29,5 +29,5 @@ def main() -> None:
     try:
         app()
     except TrothError as error:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(f"troth: {error}", markup=False)
+        Console(stderr=True, highlight=False, soft_wrap=True, emoji=False).print(f"troth: {error}", markup=False)
         sys.exit(EXIT_BAD_INPUT)
