@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 MARKERS = ("acme", "Carla", "ACME-SECRET", "balto")
 """Strings that appear only in Acme's data; none may appear in an answer to Gus."""
 
+NOT_IDS = {"month"}
+"""Parameters that name no object (a month exists for everyone), kept as they are for the unknown-id call."""
+
 POLICY_TEXT = (Path(__file__).resolve().parents[2] / "policies" / "balto.yaml").read_text()
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -47,6 +50,19 @@ def _bodies() -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/tickets/{ticket_id}/status"): {"status": "open"},
         ("POST", "/api/tickets/{ticket_id}/restore"): {},
         ("POST", "/api/tickets/{ticket_id}/resolve"): {},
+        ("POST", "/api/components"): {"id": "acme-thing", "name": "Thing"},
+        ("POST", "/api/outages"): {"component_id": "core", "title": "t", "accounts": ["acme"]},
+        ("POST", "/api/outages/{outage_id}/updates"): {"message": "m"},
+        ("POST", "/api/outages/{outage_id}/close"): {},
+        ("POST", "/api/maintenance"): {
+            "component_id": "core",
+            "title": "t",
+            "start_at": "2026-12-01T00:00:00Z",
+            "end_at": "2026-12-01T01:00:00Z",
+            "accounts": ["acme"],
+        },
+        ("POST", "/api/maintenance/{maintenance_id}/announcements"): {"message": "m"},
+        ("POST", "/api/claims"): {"account_id": "acme", "month": "2026-04"},
         ("POST", "/api/policies"): {"text": POLICY_TEXT.replace("effective_from:", "effective_from: 2031-01-01\n#")},
     }
 
@@ -54,6 +70,14 @@ def _bodies() -> dict[tuple[str, str], dict[str, Any]]:
 def _acme_world(world: Personas, database: Database) -> dict[str, Any]:
     """Acme's objects, by the path parameter names routes use for them."""
     ticket = world.aaron.post("/api/tickets", json={"account_id": "acme", "subject": "ACME-SECRET", "level": "2"})
+    world.aaron.post("/api/components", json={"id": "core", "name": "Core"})
+    secret = {"component_id": "core", "title": "ACME-SECRET", "accounts": ["acme"]}
+    outage = world.aaron.post("/api/outages", json={**secret, "start_at": "2026-03-03T16:00:00Z"})
+    window = {**secret, "start_at": "2026-12-01T00:00:00Z", "end_at": "2026-12-01T01:00:00Z"}
+    maintenance = world.aaron.post("/api/maintenance", json=window)
+    world.aaron.post(f"/api/maintenance/{maintenance.json()['id']}/announcements", json={"message": "ACME-SECRET"})
+    claim = world.carla.post("/api/claims", json={"account_id": "acme", "month": "2026-03", "note": "ACME-SECRET"})
+    assert world.ada.post("/api/accounts/acme/months/2026-02/close").status_code == 201
     with database.reading() as session:
         carla = session.scalars(select(UserRow).where(UserRow.name == "Carla")).one()
         token = session.scalars(select(TokenRow).where(TokenRow.user_id == carla.id)).one()
@@ -64,6 +88,11 @@ def _acme_world(world: Personas, database: Database) -> dict[str, Any]:
         "policy_key": "balto",
         "number": 1,
         "ticket_id": ticket.json()["id"],
+        "component_id": "core",
+        "outage_id": outage.json()["id"],
+        "maintenance_id": maintenance.json()["id"],
+        "claim_id": claim.json()["id"],
+        "month": "2026-02",
     }
 
 
@@ -100,7 +129,7 @@ def _request(route: APIRoute, method: str, ids: dict[str, Any]) -> dict[str, Any
 def _assert_same_as_for_nothing(client: Any, route: APIRoute, method: str, ids: dict[str, Any], seen: str) -> None:
     """A 404 for Acme's object must read exactly like a 404 for an object that does not exist."""
     unknown = {
-        name: (987_654_000 + i if isinstance(value, int) else f"nothing-{value}")
+        name: value if name in NOT_IDS else (987_654_000 + i if isinstance(value, int) else f"nothing-{value}")
         for i, (name, value) in enumerate(ids.items())
     }
     answer = client.request(**_request(route, method, unknown))

@@ -8,7 +8,7 @@ from prometheus_client import CollectorRegistry
 from troth.services.clock import utc_now
 from troth.settings import Settings
 from troth.storage.database import Database, open_database
-from troth.web.api import accounts, health, policies, queue, tickets, users
+from troth.web.api import accounts, credits, health, outages, policies, queue, tickets, users
 from troth.web.bodylimit import BodyLimit
 from troth.web.errors import install_error_handlers
 from troth.web.metrics import HttpMetrics, MetricsMiddleware, TicketCollector
@@ -21,6 +21,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     policies.router,
     tickets.router,
     queue.router,
+    outages.router,
+    credits.router,
 )
 """Every router of the API; the isolation suite reads its routes from here."""
 
