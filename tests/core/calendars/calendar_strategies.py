@@ -32,7 +32,8 @@ def hours(*pairs: tuple[float, float]) -> DayHours:
 
 
 # Day shapes that exercise the rules: office hours, a lunch break, a night shift crossing midnight,
-# the whole day, shifts that start, end or lie inside the hour the clocks skip or repeat.
+# the whole day, shifts that start, end or lie inside the hour the clocks skip or repeat, and
+# a day of many short openings.
 DAY_SHAPES: tuple[DayHours, ...] = (
     (),
     hours((7, 18)),
@@ -46,22 +47,28 @@ DAY_SHAPES: tuple[DayHours, ...] = (
     hours((0, 2.25), (2.5, 7)),
     hours((9, 9.25), (9.5, 10), (16, 16.5)),
     hours((23.5, 26.5)),
+    # Opening six times within the hour: too many for the bucket table, so the index falls back.
+    hours(*((9 + m / 60, 9 + (m + 5) / 60) for m in range(0, 60, 10))),
 )
 
 
 @cache
 def transitions(zone_name: str) -> tuple[int, ...]:
-    """UTC epoch seconds (whole hours, just after) of the zone's offset changes in 2026-2027."""
+    """UTC epoch seconds (on the half hour just after) of the zone's offset changes in 2026-2027."""
     zone = ZoneInfo(zone_name)
+
+    def offset(moment: datetime) -> timedelta | None:
+        return moment.astimezone(zone).utcoffset()
+
     found = []
-    moment = datetime(2025, 12, 25, tzinfo=UTC)
-    previous = moment.astimezone(zone).utcoffset()
-    while moment < datetime(2028, 1, 7, tzinfo=UTC):
-        moment += timedelta(minutes=30)
-        offset = moment.astimezone(zone).utcoffset()
-        if offset != previous:
+    day = datetime(2025, 12, 25, tzinfo=UTC)
+    while day < datetime(2028, 1, 7, tzinfo=UTC):
+        if offset(day) != offset(day + timedelta(days=1)):
+            moment = day
+            while offset(moment) == offset(day):
+                moment += timedelta(minutes=30)
             found.append(int(moment.timestamp()))
-        previous = offset
+        day += timedelta(days=1)
     return tuple(found)
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from troth.core.calendars import Break, compile_calendar
 
-REFERENCE_SETTINGS = settings(max_examples=60, deadline=None)
+REFERENCE_SETTINGS = settings(max_examples=50, deadline=None)
 DAY_MINUTES = 24 * 60
 
 
@@ -59,9 +59,7 @@ def test_it_is_open_exactly_when_the_reference_is_and_opens_next_when_it_does(ca
 
 @REFERENCE_SETTINGS
 @given(case=cases(), data=st.data())
-def test_add_with_pauses_matches_the_reference_with_paused_minutes_not_counted(
-    case: Case, data: st.DataObject
-) -> None:
+def test_add_with_pauses_matches_the_reference_with_paused_minutes_not_counted(case: Case, data: st.DataObject) -> None:
     seconds = data.draw(business_minutes(case, weeks=1), label="seconds")
     breaks = data.draw(pauses(case.at), label="breaks")
     reference = ReferenceCalendar(case.spec, case.zone)

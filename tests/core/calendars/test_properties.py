@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from troth.core.calendars import CalendarSpec, DayHours, DayInterval, compile_calendar
 from troth.core.instants import from_epoch
 
-LAW_SETTINGS = settings(max_examples=80, deadline=None)
+LAW_SETTINGS = settings(max_examples=50, deadline=None)
 DAY = 86_400
 seconds_within = st.integers(-2 * DAY, 10 * DAY)
 
@@ -140,7 +140,7 @@ def _steady_around(day: date, zone: ZoneInfo) -> bool:
     return len({midnight.utcoffset() for midnight in midnights}) == 1
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(case=cases(), data=st.data())
 def test_pausing_then_resuming_gives_the_due_time_of_those_hours_closed_in_the_calendar(
     case: Case, data: st.DataObject

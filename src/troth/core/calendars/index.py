@@ -23,7 +23,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from troth.core.calendars.breaks import Break, merge_breaks
-from troth.core.calendars.days import YearBuilder, local_midnight
+from troth.core.calendars.days import YearBuilder
 from troth.core.calendars.lookup import CumulativeIndex, Epochs, build_index
 from troth.core.calendars.spec import CalendarSpec
 from troth.core.errors import CalendarError
@@ -47,12 +47,10 @@ _LAST_YEAR: Final = 9_997
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Coverage:
-    """An index of local years `first..last`; instants in `[safe_lo, safe_hi)` have a spare year each side."""
+    """An index of the local years `first..last`."""
 
     first: int
     last: int
-    safe_lo: int
-    safe_hi: int
     index: CumulativeIndex
 
 
@@ -74,11 +72,11 @@ class CompiledCalendar:
         return self._coverage_for(lo, hi).index
 
     def _coverage_for(self, lo: int, hi: int) -> _Coverage:
-        """An index in which every instant of `[lo, hi]` lies a year or more from either edge."""
+        """An index that covers every instant of `[lo, hi]`."""
         coverage = self._coverage
-        if coverage is not None and coverage.safe_lo <= lo and hi < coverage.safe_hi:
+        if coverage is not None and coverage.index.lo <= lo and hi < coverage.index.hi:
             return coverage
-        first, last = self._year_of(lo) - 1, self._year_of(hi) + 1
+        first, last = self._year_of(lo), self._year_of(hi)
         if coverage is not None:
             first, last = min(first, coverage.first), max(last, coverage.last)
         return self._cover(first, last)
@@ -92,13 +90,7 @@ class CompiledCalendar:
             starts = np.concatenate([part[0] for part in parts])
             ends = np.concatenate([part[1] for part in parts])
             lo, hi = self._builder.bounds(first)[0], self._builder.bounds(last)[1]
-            coverage = _Coverage(
-                first=first,
-                last=last,
-                safe_lo=local_midnight(date(first + 1, 1, 1), self._zone),
-                safe_hi=local_midnight(date(last, 1, 1), self._zone),
-                index=build_index(lo, hi, starts, ends),
-            )
+            coverage = _Coverage(first=first, last=last, index=build_index(lo, hi, starts, ends))
             self._coverage = coverage
             return coverage
 
