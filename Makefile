@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-POSTGRES_TESTS := tests/storage tests/web
+POSTGRES_TESTS := tests/storage tests/services tests/web
 
 .PHONY: setup run test test-postgres lint bench clean
 

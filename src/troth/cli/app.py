@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from troth.cli import credits, policy, tickets
+from troth.cli import credits, policy, server, tickets
 from troth.core.errors import TrothError
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app = typer.Typer(
 policy.register(app)
 tickets.register(app)
 credits.register(app)
+server.register(app)
 
 EXIT_BAD_INPUT = 2
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, FastAPI
 from prometheus_client import CollectorRegistry
 
 from troth.services.clock import utc_now
-from troth.settings import Settings
+from troth.settings import Settings, load_settings
 from troth.storage.database import Database, open_database
 from troth.web.api import accounts, credits, health, outages, policies, queue, tickets, users
 from troth.web.bodylimit import BodyLimit
@@ -46,3 +46,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=HttpMetrics(registry))
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for `troth serve`: settings from TROTH_* variables, read when the server starts."""
+    return create_app(load_settings())
