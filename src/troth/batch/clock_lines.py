@@ -1,0 +1,154 @@
+"""The `tickets evaluate` output (CONTRACT.md): one JSON object per ticket and target, built with NumPy.
+
+Each line is laid out as a row of byte slots (`{"ticket":`, the id, `,"target":`...), every slot
+NUL-padded to its widest value in the chunk; dropping the NULs joins the slots into exactly the
+compact JSON `orjson.dumps` writes for the same row (the tests compare the two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date, timedelta
+
+import numpy as np
+import numpy.typing as npt
+import orjson
+
+from troth.core.clocks.columns import ClockColumns, Flags, Ints
+from troth.core.clocks.rules import STATUS_CODES
+from troth.core.instants import format_utc, from_epoch
+
+KEYS = (
+    "ticket",
+    "target",
+    "level",
+    "status",
+    "started_at",
+    "due_at",
+    "stopped_at",
+    "target_seconds",
+    "elapsed_seconds",
+)
+CHUNK_ROWS = 100_000
+U8 = npt.NDArray[np.uint8]
+
+
+def _slots(values: Sequence[bytes]) -> U8:
+    """Byte strings as a (rows x width) matrix, NUL-padded."""
+    array = np.array(values, dtype=np.bytes_)
+    return array.view(np.uint8).reshape(array.size, array.itemsize)
+
+
+def _constant(text: bytes, rows: int) -> U8:
+    return np.broadcast_to(np.frombuffer(text, dtype=np.uint8), (rows, len(text)))
+
+
+def _number(values: Ints) -> U8:
+    """Decimal digits of non-negative integers, with NULs in place of leading zeros."""
+    width = len(str(int(values.max(initial=0))))
+    out = np.empty((values.size, width), dtype=np.uint8)
+    rest = values.copy()
+    for column in range(width - 1, -1, -1):
+        rest, digit = np.divmod(rest, 10)
+        out[:, column] = digit + 48
+    # A digit shows when it or one to its left is not zero; the units digit always shows.
+    shown = np.cumsum(out[:, :-1] != 48, axis=1) > 0
+    out[:, :-1] *= shown
+    return out
+
+
+def _day_table(first: int, last: int) -> U8:
+    """`"YYYY-MM-DDT` for every day from `first` to `last` (days since 1970-01-01)."""
+    origin = date(1970, 1, 1)
+    texts = [f'"{(origin + timedelta(days=d)).isoformat()}T'.encode() for d in range(first, last + 1)]
+    return np.frombuffer(b"".join(texts), dtype=np.uint8).reshape(len(texts), 12)
+
+
+_TIMES = np.frombuffer(
+    b"".join(f'{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z"'.encode() for s in range(86_400)), dtype=np.uint8
+).reshape(86_400, 10)
+"""`HH:MM:SSZ"` for every second of a day."""
+
+
+class Instants:
+    """Formats epoch seconds as `"YYYY-MM-DDTHH:MM:SSZ"` (with quotes) from tables of days and times."""
+
+    def __init__(self, clocks: ClockColumns) -> None:
+        present = [clocks.started_at, clocks.due_at[clocks.has_due], clocks.stopped_at[clocks.has_stop]]
+        days = np.concatenate(present) // 86_400
+        self.first = int(days.min(initial=0))
+        self.days = _day_table(self.first, int(days.max(initial=0)))
+
+    def __call__(self, values: Ints, present: Flags | None = None) -> U8:
+        if present is not None:
+            values = np.where(present, values, self.first * 86_400)
+        days, seconds = np.divmod(values, 86_400)
+        return np.concatenate([self.days[days - self.first], _TIMES[seconds]], axis=1)
+
+
+def _maybe(matrix: U8, present: Flags) -> U8:
+    """The matrix where present, else `null` (NUL-padded)."""
+    out = np.zeros((present.size, max(matrix.shape[1], 4)), dtype=np.uint8)
+    out[present, : matrix.shape[1]] = matrix[present]
+    out[~present, :4] = np.frombuffer(b"null", dtype=np.uint8)
+    return out
+
+
+def _json_strings(texts: Sequence[str]) -> U8:
+    return _slots([orjson.dumps(text) for text in texts])
+
+
+def encode_chunks(clocks: ClockColumns) -> Iterator[bytes]:
+    """The output lines, a chunk of rows at a time, each line ending with a newline."""
+    tickets = _json_strings(clocks.ticket_ids)
+    targets = _json_strings(clocks.targets)
+    levels = _json_strings(clocks.levels)
+    statuses = _json_strings([s.value for s in STATUS_CODES])
+    instant = Instants(clocks)
+    for first in range(0, len(clocks), CHUNK_ROWS):
+        rows = np.arange(first, min(first + CHUNK_ROWS, len(clocks)))
+        yield _chunk(clocks, rows, (tickets, targets, levels, statuses), instant)
+
+
+def _chunk(clocks: ClockColumns, rows: Ints, names: tuple[U8, U8, U8, U8], instant: Instants) -> bytes:
+    tickets, targets, levels, statuses = names
+    present = clocks.has_due[rows], clocks.has_stop[rows], clocks.has_length[rows], clocks.has_elapsed[rows]
+    values = [
+        tickets[clocks.ticket[rows]],
+        targets[clocks.target[rows]],
+        levels[clocks.level[rows]],
+        statuses[clocks.status[rows]],
+        instant(clocks.started_at[rows]),
+        _maybe(instant(clocks.due_at[rows], present[0]), present[0]),
+        _maybe(instant(clocks.stopped_at[rows], present[1]), present[1]),
+        _maybe(_number(np.where(present[2], clocks.target_seconds[rows], 0)), present[2]),
+        _maybe(_number(np.where(present[3], clocks.elapsed_seconds[rows], 0)), present[3]),
+    ]
+    pieces: list[U8] = []
+    for i, (key, value) in enumerate(zip(KEYS, values, strict=True)):
+        pieces.append(_constant(b"{" if i == 0 else b",", rows.size))
+        pieces.append(_constant(orjson.dumps(key) + b":", rows.size))
+        pieces.append(value)
+    pieces.append(_constant(b"}\n", rows.size))
+    matrix = np.concatenate(pieces, axis=1)
+    joined: bytes = matrix[matrix != 0].tobytes()
+    return joined
+
+
+def row_object(clocks: ClockColumns, row: int) -> dict[str, object]:
+    """One row as a dict in contract key order: the plain, slow form the encoder is tested against."""
+
+    def instant(value: int, *, present: bool) -> str | None:
+        return format_utc(from_epoch(value)) if present else None
+
+    return {
+        "ticket": clocks.ticket_ids[int(clocks.ticket[row])],
+        "target": clocks.targets[int(clocks.target[row])],
+        "level": clocks.levels[int(clocks.level[row])],
+        "status": STATUS_CODES[int(clocks.status[row])].value,
+        "started_at": instant(int(clocks.started_at[row]), present=True),
+        "due_at": instant(int(clocks.due_at[row]), present=bool(clocks.has_due[row])),
+        "stopped_at": instant(int(clocks.stopped_at[row]), present=bool(clocks.has_stop[row])),
+        "target_seconds": int(clocks.target_seconds[row]) if clocks.has_length[row] else None,
+        "elapsed_seconds": int(clocks.elapsed_seconds[row]) if clocks.has_elapsed[row] else None,
+    }
