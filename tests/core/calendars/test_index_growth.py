@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -83,3 +84,12 @@ def test_empty_arrays_give_empty_answers() -> None:
 def test_a_calendar_is_compiled_once_per_zone() -> None:
     assert compile_calendar(OFFICE, CHICAGO) is compile_calendar(OFFICE, CHICAGO)
     assert compile_calendar(OFFICE, CHICAGO) is not compile_calendar(OFFICE, "Europe/Prague")
+
+
+def test_questions_asked_from_several_threads_at_once_get_the_answers_asked_one_at_a_time() -> None:
+    shared, alone = CompiledCalendar(OFFICE, CHICAGO), CompiledCalendar(OFFICE, CHICAGO)
+    batches = [spread(f"{year}-01-01T00:00Z", f"{year}-12-31T00:00Z", 50) for year in range(2020, 2036)]
+    seconds = np.full(50, 30 * H, dtype=np.int64)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda starts: shared.add_array(starts, seconds).tolist(), batches))
+    assert together == [alone.add_array(starts, seconds).tolist() for starts in batches]

@@ -76,16 +76,16 @@ class CompiledCalendar:
         coverage = self._coverage
         if coverage is not None and coverage.index.lo <= lo and hi < coverage.index.hi:
             return coverage
-        first, last = self._year_of(lo), self._year_of(hi)
-        if coverage is not None:
-            first, last = min(first, coverage.first), max(last, coverage.last)
-        return self._cover(first, last)
+        return self._cover(self._year_of(lo), self._year_of(hi))
 
     def _cover(self, first: int, last: int) -> _Coverage:
         with self._growing:
             current = self._coverage
-            if current is not None and current.first <= first and last <= current.last:
-                return current
+            if current is not None:
+                if current.first <= first and last <= current.last:
+                    return current
+                # Never shrink: another thread may have grown the index the other way meanwhile.
+                first, last = min(first, current.first), max(last, current.last)
             parts = [self._year(year) for year in range(first, last + 1)]
             starts = np.concatenate([part[0] for part in parts])
             ends = np.concatenate([part[1] for part in parts])
