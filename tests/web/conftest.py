@@ -65,7 +65,7 @@ def _client(app: object, secret: str | None) -> TestClient:
     return client
 
 
-def _seed_people(database: Database) -> dict[str, str]:
+def seed_people(database: Database) -> dict[str, str]:
     with database.writing() as session:
         admin = bootstrap_admin(session, "Ada")
         now = utc_now()
@@ -86,7 +86,7 @@ def _seed_people(database: Database) -> dict[str, str]:
 def people(database: Database) -> Iterator[Personas]:
     settings = load_settings({}, database_url=database.engine.url.render_as_string(hide_password=False))
     app = create_app(settings, database)
-    secrets = _seed_people(database)
+    secrets = seed_people(database)
     return Personas(
         ada=_client(app, secrets["ada"]),
         aaron=_client(app, secrets["aaron"]),
@@ -103,11 +103,34 @@ def policy_text(name: str) -> str:
     return (POLICIES / f"{name}.yaml").read_text()
 
 
+def put_on_policies(ada: TestClient) -> None:
+    """Acme on Balto's SLA and Globex on WALT Labs'."""
+    for name, account in (("balto", "acme"), ("walt-labs", "globex")):
+        answer = ada.post("/api/policies", json={"text": policy_text(name)})
+        assert answer.status_code == 201, answer.text
+        assert ada.patch(f"/api/accounts/{account}", json={"policy_key": name}).status_code == 200
+
+
+def seed_world(app: object, secrets: dict[str, str]) -> None:
+    """Policies, and one of each thing the API serves, for a fuzzer to find."""
+    ada = _client(app, secrets["ada"])
+    put_on_policies(ada)
+    ticket = ada.post("/api/tickets", json={"account_id": "acme", "subject": "s", "level": "1"}).json()
+    ada.post(f"/api/tickets/{ticket['id']}/replies", json={"body": "hi"})
+    ada.post("/api/components", json={"id": "core", "name": "Core"})
+    ada.post("/api/outages", json={"component_id": "core", "title": "t", "start_at": "2026-03-03T16:00:00Z"})
+    window = {
+        "component_id": "core",
+        "title": "m",
+        "start_at": "2026-12-01T00:00:00Z",
+        "end_at": "2026-12-01T01:00:00Z",
+    }
+    ada.post("/api/maintenance", json=window)
+    ada.post("/api/claims", json={"account_id": "acme", "month": "2026-03"})
+
+
 @pytest.fixture
 def world(people: Personas) -> Personas:
     """The personas, with Acme on Balto's SLA and Globex on WALT Labs'."""
-    for name, account in (("balto", "acme"), ("walt-labs", "globex")):
-        answer = people.ada.post("/api/policies", json={"text": policy_text(name)})
-        assert answer.status_code == 201, answer.text
-        assert people.ada.patch(f"/api/accounts/{account}", json={"policy_key": name}).status_code == 200
+    put_on_policies(people.ada)
     return people

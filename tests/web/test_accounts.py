@@ -85,3 +85,10 @@ def test_metrics_count_requests_by_route(people: Personas) -> None:
     text = people.aaron.get("/metrics").text
     assert 'route="/api/accounts/{account_id}"' in text
     assert people.carla.get("/metrics").status_code == 403
+
+
+def test_a_field_every_account_has_cannot_be_cleared(people: Personas) -> None:
+    for field in ("trial", "overrides", "currency", "name"):
+        answer = people.ada.patch("/api/accounts/acme", json={field: None})
+        assert answer.status_code == 422, field
+        assert answer.json()["detail"][0]["loc"] == ["body", field]

@@ -36,6 +36,8 @@ class AccountChanges:
 
 
 _CHANGEABLE = frozenset(f.name for f in fields(AccountChanges)) - {"given"}
+_REQUIRED = frozenset({"name", "currency", "trial", "overrides"})
+"""Fields every account has: they may be changed, never cleared."""
 
 
 def _check(session: Session, changes: AccountChanges) -> None:
@@ -47,8 +49,9 @@ def _check(session: Session, changes: AccountChanges) -> None:
     new_policy = changes.policy_key if "policy_key" in changes.given else None
     if new_policy is not None and session.get(PolicyRow, new_policy) is None:
         raise InvalidError.one(f"no policy '{changes.policy_key}' has been uploaded", "policy_key")
-    if "currency" in changes.given and changes.currency is None:
-        raise InvalidError.one("an account needs a currency", "currency")
+    for name in sorted(_REQUIRED & changes.given):
+        if getattr(changes, name) is None:
+            raise InvalidError.one(f"'{name}' cannot be null", name)
     if "name" in changes.given and not changes.name:
         raise InvalidError.one("an account needs a name", "name")
 

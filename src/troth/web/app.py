@@ -40,7 +40,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     registry = CollectorRegistry()
     registry.register(TicketCollector(app.state.database, utc_now))
     app.state.metrics_registry = registry
-    install_error_handlers(app)
+    install_error_handlers(app, [route for router in ROUTERS for route in router.routes])
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from collections.abc import Awaitable, Callable, Sequence
+
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
+from starlette.types import Scope
 
 from troth.services.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError, ServiceError
 
@@ -30,6 +36,7 @@ class ProblemsOut(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorOut, "description": "The body is not valid JSON"},
     401: {"model": ErrorOut, "description": "Missing, unknown or revoked token"},
     403: {"model": ErrorOut, "description": "The caller's role may not do this"},
     404: {"model": ErrorOut, "description": "No such object, or not one the caller may see"},
@@ -71,5 +78,27 @@ async def _service_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=_status(error))
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in routes:
+        match, _ = route.matches({**scope, "method": "GET"})
+        if match is not Match.NONE and isinstance(route, APIRoute):
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
+
+
+def _http_error(routes: Sequence[BaseRoute]) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handle(request: Request, error: Exception) -> Response:
+        assert isinstance(error, StarletteHTTPException)
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = _allowed_methods(routes, request.scope)
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+
+    return handle
+
+
+def install_error_handlers(app: FastAPI, routes: Sequence[BaseRoute]) -> None:
     app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error(routes))

@@ -28,7 +28,7 @@ def health(database: DatabaseDep) -> HealthOut:
 
 @router.get(
     "/metrics",
-    response_class=Response,
+    response_model=None,
     responses={200: {"content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}}}},
 )
 def metrics(request: Request, actor: ActorDep) -> Response:

@@ -85,7 +85,7 @@ def get_version(policy_key: str, number: VersionNumber, database: DatabaseDep, a
 
 @router.get(
     "/{policy_key}/versions/{number}/document",
-    response_class=PlainTextResponse,
+    response_model=None,
     responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}},
 )
 def render_version(policy_key: str, number: VersionNumber, database: DatabaseDep, actor: ActorDep) -> PlainTextResponse:
