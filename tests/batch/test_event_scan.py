@@ -1,0 +1,176 @@
+"""The vectorised events scanner reads exactly what the line-by-line reader reads (or fails the same
+way), and the NumPy output encoder writes exactly what orjson writes for each row."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from troth.batch import event_scan
+from troth.batch.clock_lines import encode_chunks, row_object
+from troth.batch.events import Vocabulary, small_columns
+from troth.core.clocks.columns import AUTHOR_CODES, KIND_CODES, ClockColumns, EventColumns
+from troth.core.errors import InputError
+
+WORDS = Vocabulary(levels=frozenset({"1", "2", "P3"}), statuses=frozenset({"open", "waiting_on_customer", "closed"}))
+
+
+def decoded(c: EventColumns) -> list[tuple[object, ...]]:
+    """Each event's values, independent of the code tables."""
+
+    def name(table: tuple[str, ...], code: int) -> str | None:
+        return None if code < 0 else table[code]
+
+    return [
+        (
+            c.ticket_ids[c.ticket[i]],
+            int(c.at[i]),
+            KIND_CODES[c.kind[i]].value,
+            int(c.sequence[i]),
+            name(c.levels, int(c.level[i])),
+            name(c.accounts, int(c.account[i])),
+            bool(c.platform_level[i]),
+            int(c.scheduled_at[i]) if c.has_scheduled[i] else None,
+            None if c.author[i] < 0 else AUTHOR_CODES[c.author[i]].value,
+            bool(c.public[i]),
+            bool(c.automated[i]),
+            name(c.statuses, int(c.status[i])),
+        )
+        for i in range(len(c))
+    ]
+
+
+def read_both(path: Path) -> tuple[object, object]:
+    def attempt(read: object) -> object:
+        try:
+            return decoded(read(str(path), WORDS))  # type: ignore[operator]
+        except InputError as error:
+            return str(error)
+
+    return attempt(event_scan.scan_events), attempt(small_columns)
+
+
+def mostly(valid: list[object], invalid: list[object]) -> st.SearchStrategy[object]:
+    """Valid values nine times in ten, so that most blocks are scanned and some are not."""
+    return (
+        st.one_of(*[st.just(v) for v in valid * 3], *[st.just(v) for v in invalid])
+        if invalid
+        else st.sampled_from(valid)
+    )
+
+
+tickets = mostly(["T-1", "T-2", "T-10", "T 3", "émile"], ['tk"q', "", 5])
+instants = mostly(
+    ["2026-03-19T10:00:00Z", "2026-03-19T10:00:00-05:00", "2026-03-19T09:59:59+05:30", "2024-02-29T23:59:59Z"],
+    ["2026-03-19T10:00:00.250Z", "2026-03-19 10:00:00Z", "2026-02-29T10:00:00Z", "2026-03-19T24:00:00Z", "x", None],
+)
+REQUIRED = {
+    "created": {},
+    "reply": {"author": mostly(["agent", "customer"], ["bot", None])},
+    "level": {"level": mostly(["1", "2", "P3"], ["9", None])},
+    "status": {"status": mostly(["open", "waiting_on_customer", "closed"], ["paused", None])},
+    "restored": {},
+    "resolved": {},
+}
+OPTIONAL = {
+    "account": mostly(["acme", "globex", None], ["", 7]),
+    "level": mostly(["1", "2", "P3", None], ["9", True]),
+    "platform_level": mostly([True, False, None], ["yes"]),
+    "channel": mostly(["web", None], [""]),
+    "scheduled_at": st.one_of(st.none(), instants),
+    "public": mostly([True, False, None], [1]),
+    "automated": mostly([True, False, None], ["no"]),
+    "extra": st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["x", "", "a\\b"])),
+    "nested": st.just({"a": [1, 2]}),
+}
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> bytes:
+    kind = draw(mostly(list(REQUIRED), ["closed", None]))
+    event: dict[str, object] = {"ticket": draw(tickets), "at": draw(instants), "type": kind}
+    for key, strategy in REQUIRED.get(str(kind), {}).items():
+        event[key] = draw(strategy)
+    for key, strategy in OPTIONAL.items():
+        if draw(st.integers(0, 3)) == 0:
+            event[key] = draw(strategy)
+    keys = draw(st.permutations(list(event)))
+    ordered = {k: event[k] for k in keys}
+    style = draw(st.sampled_from(["orjson", "orjson", "python", "comma-space", "ascii-escaped"]))
+    if style == "orjson":
+        return orjson.dumps(ordered)
+    if style == "python":
+        return json.dumps(ordered, ensure_ascii=False).encode()
+    if style == "comma-space":
+        return json.dumps(ordered, separators=(", ", ":"), ensure_ascii=False).encode()
+    return json.dumps(ordered).encode()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.lists(lines(), min_size=1, max_size=12),
+    ending=st.sampled_from([b"\n", b"\r\n"]),
+    blank=st.booleans(),
+    block=st.sampled_from([64, 256, 4096]),
+)
+def test_the_scanner_reads_what_the_line_reader_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: list[bytes], ending: bytes, blank: bool, block: int
+) -> None:
+    monkeypatch.setattr(event_scan, "BLOCK_BYTES", block)
+    text = ending.join(body) + (ending + ending if blank else ending)
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(text)
+    fast, slow = read_both(path)
+    assert fast == slow
+
+
+def test_valid_export_lines_are_scanned_not_read_line_by_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events = [
+        {"ticket": f"T-{i}", "at": "2026-03-19T10:00:00Z", "type": "created", "account": "acme", "level": "2"}
+        for i in range(50)
+    ] + [{"ticket": f"T-{i}", "at": "2026-03-19T10:05:00-05:00", "type": "reply", "author": "agent"} for i in range(50)]
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(e) for e in events) + b"\n")
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("the scanner fell back to the line reader")
+
+    monkeypatch.setattr(event_scan, "read_block_lines", refuse)
+    scanned = event_scan.scan_events(str(path), WORDS)
+    assert len(scanned) == 100
+    assert scanned.ticket_ids[:3] == ("T-0", "T-1", "T-10")
+
+
+def test_the_output_encoder_writes_what_orjson_writes() -> None:
+    rng = np.random.default_rng(7)
+    n = 500
+    started = rng.integers(0, 4_000_000_000, n)
+    clocks = ClockColumns(
+        ticket=np.sort(rng.integers(0, 3, n)),
+        target=rng.integers(0, 2, n),
+        level=rng.integers(0, 2, n),
+        status=rng.integers(0, 5, n),
+        started_at=started,
+        due_at=started + rng.integers(0, 10**7, n),
+        has_due=rng.random(n) > 0.3,
+        stopped_at=started + rng.integers(0, 10**7, n),
+        has_stop=rng.random(n) > 0.5,
+        target_seconds=rng.integers(0, 10**6, n),
+        has_length=rng.random(n) > 0.2,
+        elapsed_seconds=rng.integers(0, 10**9, n) * (rng.random(n) > 0.1),
+        has_elapsed=rng.random(n) > 0.1,
+        warnings=None,
+        ticket_ids=("T-1", 'quote"d', "ünï"),
+        targets=("first_response", "resolution"),
+        levels=("1", "P\\2"),
+        skipped_tickets=0,
+    )
+    written = b"".join(encode_chunks(clocks)).split(b"\n")
+    assert written[-1] == b""
+    assert written[:-1] == [orjson.dumps(row_object(clocks, row)) for row in range(n)]
