@@ -50,7 +50,13 @@ def _close_march(database: Database) -> None:
         session.add(AccountRow(id="acme", name="Acme", created_at=NOW))
         session.flush()
         version = PolicyVersionRow(
-            policy_key="balto", number=1, version="1", effective_from=NOW.date(), text="id: balto", uploaded_at=NOW
+            policy_key="balto",
+            number=1,
+            version="1",
+            effective_from=NOW.date(),
+            digest="0" * 64,
+            text="id: balto",
+            uploaded_at=NOW,
         )
         session.add(version)
         session.flush()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
 from troth.core.accounts import Account
 from troth.core.clocks import (
@@ -23,12 +24,28 @@ from troth.core.clocks import (
 )
 from troth.core.policies.model import Policy
 from troth.services.errors import InvalidError
-from troth.storage.models import TargetStateRow, TicketEventRow, TicketRow
+from troth.storage.models import TicketRow
 
 RESOLVED_STATUS = "resolved"
 
 
-def core_event(ticket: TicketRow, row: TicketEventRow) -> TicketEvent:
+class EventLike(Protocol):
+    """A stored event: an ORM row, or a plain row of the same columns."""
+
+    seq: int
+    type: str
+    at: datetime
+    author: str | None
+    public: bool | None
+    automated: bool | None
+    level: str | None
+    status: str | None
+    platform_level: bool | None
+    channel: str | None
+    scheduled_at: datetime | None
+
+
+def core_event(ticket: TicketRow, row: EventLike) -> TicketEvent:
     return TicketEvent(
         ticket=str(ticket.id),
         at=row.at,
@@ -54,9 +71,7 @@ class Verdict:
     clocks: list[TargetClock]
 
 
-def evaluate(
-    ticket: TicketRow, rows: Sequence[TicketEventRow], policy: Policy, account: Account, at: datetime
-) -> Verdict:
+def evaluate(ticket: TicketRow, rows: Sequence[EventLike], policy: Policy, account: Account, at: datetime) -> Verdict:
     """The core's verdict; contradictory events are a 422 naming the offending field."""
     events = [core_event(ticket, row) for row in rows]
     try:
@@ -83,24 +98,24 @@ def _warning_at(clock: TargetClock, percent: int) -> datetime | None:
     return next((w.at for w in clock.warnings if w.percent == percent), None)
 
 
-def state_rows(ticket: TicketRow, verdict: Verdict) -> list[TargetStateRow]:
-    """The derived state of each target as rows; a target is open until its clock stops."""
+def state_rows(ticket: TicketRow, verdict: Verdict) -> list[dict[str, Any]]:
+    """The derived state of each target, as values of TargetStateRow; a target is open until its clock stops."""
     return [
-        TargetStateRow(
-            ticket_id=ticket.id,
-            target=clock.target,
-            account_id=ticket.account_id,
-            level=clock.level,
-            status=str(clock.status),
-            is_open=clock.stopped_at is None and clock.status is not ClockStatus.NOT_APPLICABLE,
-            started_at=clock.started_at,
-            due_at=clock.due_at,
-            stopped_at=clock.stopped_at,
-            warn_50_at=_warning_at(clock, 50),
-            warn_75_at=_warning_at(clock, 75),
-            target_seconds=clock.target_seconds,
-            elapsed_seconds=clock.elapsed_seconds or 0,
-            evaluated_at=verdict.facts.evaluated_at,
-        )
+        {
+            "ticket_id": ticket.id,
+            "target": clock.target,
+            "account_id": ticket.account_id,
+            "level": clock.level,
+            "status": str(clock.status),
+            "is_open": clock.stopped_at is None and clock.status is not ClockStatus.NOT_APPLICABLE,
+            "started_at": clock.started_at,
+            "due_at": clock.due_at,
+            "stopped_at": clock.stopped_at,
+            "warn_50_at": _warning_at(clock, 50),
+            "warn_75_at": _warning_at(clock, 75),
+            "target_seconds": clock.target_seconds,
+            "elapsed_seconds": clock.elapsed_seconds or 0,
+            "evaluated_at": verdict.facts.evaluated_at,
+        }
         for clock in verdict.clocks
     ]

@@ -215,7 +215,7 @@ def load_demo(database: Database, policies_dir: Path, examples_dir: Path, seed: 
     admin = _provider_people(database, report)
     for name, accounts in seeds:
         uploaded = policies.upload_policy(database, admin, (policies_dir / f"{name}.yaml").read_text())
-        policy = policies.parsed_policy(uploaded.version.id, uploaded.version.text)
+        policy = policies.parsed_policy(uploaded.version)
         report.policies += 1
         components = _components(database, policy)
         for account in accounts.values():

@@ -37,6 +37,10 @@ def _fields(row: TargetStateRow) -> dict[str, object]:
     return {name: getattr(row, name) for name in _COMPARED}
 
 
+def _expected(values: dict[str, object]) -> dict[str, object]:
+    return {name: values[name] for name in _COMPARED}
+
+
 def _ticket_problems(session: Session, ticket: TicketRow) -> Iterator[str]:
     stored = repo.states_of(session, [ticket.id])[ticket.id]
     rows = repo.events_of(session, ticket.id)
@@ -47,7 +51,7 @@ def _ticket_problems(session: Session, ticket: TicketRow) -> Iterator[str]:
     account = core_account(session.get_one(AccountRow, ticket.account_id))
     policy = effective_for(session.get_one(PolicyVersionRow, ticket.policy_version_id), account)
     verdict = clocks.evaluate(ticket, rows, policy, account, at)
-    expected = {row.target: _fields(row) for row in clocks.state_rows(ticket, verdict)}
+    expected = {str(values["target"]): _expected(values) for values in clocks.state_rows(ticket, verdict)}
     found = {row.target: _fields(row) for row in stored}
     if expected != found:
         yield f"ticket {ticket.id}: stored target states differ from a recompute from its {len(rows)} events"

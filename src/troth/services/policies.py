@@ -6,12 +6,12 @@ does its meaning, and parsing on every ticket event would dominate the cost of a
 
 from __future__ import annotations
 
-import functools
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from troth.core.accounts import Account
 from troth.core.policies.diagnostics import Problem
@@ -38,27 +38,44 @@ def _located(problem: Problem) -> Located:
     return Located(problem.message, field="text", line=problem.line, column=problem.column)
 
 
-@functools.lru_cache(maxsize=64)
-def parsed_policy(version_id: int, text: str) -> Policy:
-    """The policy a stored version's text says (cached: stored versions never change)."""
-    check = check_policy_text(text, UPLOAD_SOURCE)
-    if check.policy is None:
-        raise InvalidError([_located(p) for p in check.errors])
-    return check.policy
+_PARSED: dict[str, Policy] = {}
+_MAX_PARSED = 256
 
 
-@functools.lru_cache(maxsize=1024)
-def _effective(
-    version_id: int, text: str, account_id: str, plan: str | None, overrides: tuple[tuple[str, str], ...]
-) -> Policy:
-    account = Account(id=account_id, plan=plan, overrides=dict(overrides))
-    return effective_policy(parsed_policy(version_id, text), account)
+def digest_of(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def parsed_policy(version: PolicyVersionRow) -> Policy:
+    """The policy a stored version's text says, parsed once per text (stored versions never change).
+
+    Call within the session that loaded `version`: its text is loaded only on a cache miss.
+    """
+    policy = _PARSED.get(version.digest)
+    if policy is None:
+        check = check_policy_text(version.text, UPLOAD_SOURCE)
+        if check.policy is None:
+            raise InvalidError([_located(p) for p in check.errors])
+        if len(_PARSED) >= _MAX_PARSED:
+            _PARSED.clear()
+        policy = _PARSED[version.digest] = check.policy
+    return policy
+
+
+_EFFECTIVE: dict[tuple[str, str, str | None, tuple[tuple[str, str], ...]], Policy] = {}
 
 
 def effective_for(version: PolicyVersionRow, account: Account) -> Policy:
-    """The version as it applies to one account: its plan and contract overrides applied."""
+    """The version as it applies to one account: its plan and contract overrides applied (cached)."""
     plan, overrides = terms_key(account)
-    return _effective(version.id, version.text, account.id, plan, overrides)
+    key = (version.digest, account.id, plan, overrides)
+    policy = _EFFECTIVE.get(key)
+    if policy is None:
+        if len(_EFFECTIVE) >= 16 * _MAX_PARSED:
+            _EFFECTIVE.clear()
+        terms = Account(id=account.id, plan=plan, overrides=dict(overrides))
+        policy = _EFFECTIVE[key] = effective_policy(parsed_policy(version), terms)
+    return policy
 
 
 def upload_policy(database: Database, actor: Actor, text: str) -> Uploaded:
@@ -79,6 +96,7 @@ def upload_policy(database: Database, actor: Actor, text: str) -> Uploaded:
             number=number + 1,
             version=policy.version,
             effective_from=policy.effective_from,
+            digest=digest_of(text),
             text=text,
             uploaded_at=utc_now(),
             uploaded_by=actor.user_id,
@@ -134,9 +152,8 @@ def _require_visible(session: Session, actor: Actor, key: str) -> None:
 def get_version(database: Database, actor: Actor, key: str, number: int) -> PolicyVersionRow:
     with database.reading() as session:
         _require_visible(session, actor, key)
-        version = session.scalars(
-            select(PolicyVersionRow).where(PolicyVersionRow.policy_key == key, PolicyVersionRow.number == number)
-        ).one_or_none()
+        query = select(PolicyVersionRow).where(PolicyVersionRow.policy_key == key, PolicyVersionRow.number == number)
+        version = session.scalars(query.options(undefer(PolicyVersionRow.text))).one_or_none()
     if version is None:
         raise NotFoundError("policy version", f"{key} {number}")
     return version
@@ -145,7 +162,7 @@ def get_version(database: Database, actor: Actor, key: str, number: int) -> Poli
 def render_version(database: Database, actor: Actor, key: str, number: int) -> str:
     """The version as a human-readable document (Markdown)."""
     version = get_version(database, actor, key, number)
-    return to_markdown(parsed_policy(version.id, version.text))
+    return to_markdown(parsed_policy(version))
 
 
 def version_in_force(session: Session, policy_key: str, at: datetime) -> PolicyVersionRow:
@@ -153,6 +170,6 @@ def version_in_force(session: Session, policy_key: str, at: datetime) -> PolicyV
     versions = list(session.scalars(select(PolicyVersionRow).where(PolicyVersionRow.policy_key == policy_key)))
     if not versions:
         raise InvalidError.one(f"policy '{policy_key}' has no uploaded version", "account_id")
-    policies = {id(parsed_policy(v.id, v.text)): v for v in versions}
-    history = PolicyHistory(versions=tuple(parsed_policy(v.id, v.text) for v in versions))
+    policies = {id(parsed_policy(v)): v for v in versions}
+    history = PolicyHistory(versions=tuple(parsed_policy(v) for v in versions))
     return policies[id(history.in_force_at(at))]

@@ -6,6 +6,7 @@ states in the same transaction, so the stored states always match the stored eve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ from troth.services import clocks
 from troth.services.accounts import core_account
 from troth.services.actors import Actor
 from troth.services.clock import utc_now
+from troth.services.clocks import EventLike
 from troth.services.errors import ForbiddenError, InvalidError, NotFoundError
 from troth.services.policies import effective_for, version_in_force
 from troth.storage.database import Database
@@ -60,7 +62,7 @@ class TicketView:
     ticket: TicketRow
     clocks: list[TargetClock]
     created: bool = True
-    events: list[TicketEventRow] = field(default_factory=list)
+    events: Sequence[EventLike] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,7 @@ def _check_level(policy: Policy, level: str | None, field_name: str = "level") -
 
 
 def _evaluate_and_save(
-    session: Session, ticket: TicketRow, rows: list[TicketEventRow], terms: _Terms, now: datetime
+    session: Session, ticket: TicketRow, rows: Sequence[EventLike], terms: _Terms, now: datetime
 ) -> list[TargetClock]:
     at = max([now, *(row.at for row in rows)])
     verdict = clocks.evaluate(ticket, rows, terms.policy, core_account(terms.account), at)

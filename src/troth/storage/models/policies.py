@@ -23,7 +23,8 @@ class PolicyRow(Base):
 class PolicyVersionRow(Base):
     """One uploaded version: `number` counts uploads from 1; `version` is the label the file gives.
 
-    The text is kept exactly as uploaded; versions are never edited, only added.
+    The text is kept exactly as uploaded (and loaded only when asked for); versions are never
+    edited, only added.
     """
 
     __tablename__ = "policy_versions"
@@ -34,6 +35,8 @@ class PolicyVersionRow(Base):
     number: Mapped[int]
     version: Mapped[str] = mapped_column(String(64))
     effective_from: Mapped[date]
-    text: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of `text`: what a parsed policy is cached under, so the text is read only once."""
+    text: Mapped[str] = mapped_column(Text, deferred=True)
     uploaded_at: Mapped[datetime]
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -9,8 +9,9 @@ from pydantic import Field
 
 from troth.core.clocks import Author, EventKind, TargetClock
 from troth.services import tickets as service
+from troth.services.clocks import EventLike
 from troth.services.tickets import NewEvent, NewTicket, TicketView
-from troth.storage.models import TicketEventRow, TicketRow
+from troth.storage.models import TicketRow
 from troth.web.api.schemas import Body, DbId, IdempotencyKey, Instant, Key, Out, Text, UtcOut
 from troth.web.deps import ActorDep, DatabaseDep
 from troth.web.errors import ERROR_RESPONSES
@@ -115,7 +116,7 @@ def _clock(clock: TargetClock) -> ClockOut:
     )
 
 
-def _event(row: TicketEventRow) -> EventOut:
+def _event(row: EventLike) -> EventOut:
     return EventOut.model_validate(row)
 
 

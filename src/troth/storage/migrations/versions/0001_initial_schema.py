@@ -187,6 +187,7 @@ def upgrade() -> None:
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("version", sa.String(length=64), nullable=False),
         sa.Column("effective_from", sa.Date(), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("uploaded_at", troth.storage.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("uploaded_by", sa.Integer(), nullable=True),
