@@ -143,12 +143,17 @@ class Connection:
                     length = int(value)
             payload = await self.reader.readexactly(length)
         except (OSError, asyncio.IncompleteReadError):
-            self.writer = None
+            self.close()
             raise
         if not status_line:
-            self.writer = None
+            self.close()
             raise ConnectionError("connection closed")
         return int(status_line.split()[1]), payload
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
 
 
 def ticket_events(ticket_id: int, key: str) -> list[tuple[str, dict[str, object]]]:
@@ -184,6 +189,13 @@ async def _send(connection: Connection, path: str, body: dict[str, object], stat
 
 async def client(number: int, server: Server, deadline: float, stats: Stats) -> None:
     connection = Connection(server.port, server.token)
+    try:
+        await _work(connection, number, deadline, stats)
+    finally:
+        connection.close()
+
+
+async def _work(connection: Connection, number: int, deadline: float, stats: Stats) -> None:
     made = 0
     while time.monotonic() < deadline:
         key = f"c{number}-t{made}-{os.getpid()}-{int(time.time())}"
@@ -282,7 +294,7 @@ def run_crash(database_url: str, name: str, *, clients: int, crash_after: float,
     server = Server(database_url, port, token)
 
     async def load_then_kill() -> Stats:
-        running = asyncio.create_task(load(server, clients, crash_after + 5))
+        running = asyncio.create_task(load(server, clients, crash_after + 1))
         await asyncio.sleep(crash_after)
         kill_hard(process)
         return await running
