@@ -6,7 +6,7 @@ trusted: the first problem stops the run with its file, line and field.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -21,6 +21,12 @@ _OUTAGE_FIELDS = frozenset(
 )
 _CLAIM_FIELDS = frozenset({"account", "month", "kind", "submitted_at"})
 _Choice = TypeVar("_Choice", OutageKind, Cause)
+Span = tuple[datetime, datetime]
+"""`[lo, hi)`: records that do not touch it are checked, then left out."""
+_BY_VALUE: dict[tuple[type, str], OutageKind | Cause] = {
+    **{(OutageKind, k.value): k for k in OutageKind},
+    **{(Cause, c.value): c for c in Cause},
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,11 +44,11 @@ def _choice(record: Record, field: str, kinds: type[_Choice], default: _Choice |
     if text is None:
         assert default is not None  # `text` is required when there is no default
         return default
-    try:
-        return kinds(text)
-    except ValueError:
+    found = _BY_VALUE.get((kinds, text))
+    if found is None:
         known = ", ".join(k.value for k in kinds)
-        raise record.error(f"'{text}' is not one of {known}", field) from None
+        raise record.error(f"'{text}' is not one of {known}", field)
+    return found  # type: ignore[return-value]  # the key's type is `kinds`, so the value is one of them
 
 
 def _scope(record: Record, check: OutageCheck) -> frozenset[str] | None:
@@ -57,46 +63,77 @@ def _scope(record: Record, check: OutageCheck) -> frozenset[str] | None:
     return frozenset(value)
 
 
-def outage_from_record(record: Record, check: OutageCheck) -> Outage:
-    unknown = sorted(set(record.data) - _OUTAGE_FIELDS)
-    if unknown:
+def _text(record: Record, field: str) -> str:
+    value = record.data.get(field)
+    if type(value) is str and value:
+        return value
+    checked = record.text(field)  # raises the located error
+    assert checked is not None
+    return checked
+
+
+def _instant(record: Record, field: str, *, required: bool) -> datetime | None:
+    value = record.data.get(field)
+    if type(value) is str:
+        # The common case, parsed directly; anything odd goes through Record for its located error.
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            return parsed
+    instant: datetime | None = record.instant(field, required=required)
+    return instant
+
+
+def outage_from_record(record: Record, check: OutageCheck, *, touching: Span | None = None) -> Outage | None:
+    """The record as an Outage, every field checked; None when it does not touch `touching`."""
+    if not record.data.keys() <= _OUTAGE_FIELDS:
+        unknown = sorted(set(record.data) - _OUTAGE_FIELDS)
         raise record.error(f"unknown field; expected one of {', '.join(sorted(_OUTAGE_FIELDS))}", unknown[0])
-    start: datetime = record.instant("start")
-    end: datetime | None = record.instant("end", required=False)
+    identifier = _text(record, "id")
+    start = _instant(record, "start", required=True)
+    assert start is not None
+    end = _instant(record, "end", required=False)
     if end is not None and end < start:
         raise record.error("ends before it starts", "end")
-    component = record.text("component")
-    assert component is not None
+    component = _text(record, "component")
     if check.components and component not in check.components:
         known = ", ".join(sorted(check.components))
         raise record.error(f"'{component}' is not a component of the policy ({known})", "component")
-    identifier = record.text("id")
-    assert identifier is not None
+    kind = _choice(record, "kind", OutageKind, None)
+    scope = _scope(record, check)
+    cause = _choice(record, "cause", Cause, Cause.INTERNAL)
+    announced = _instant(record, "announced_at", required=False)
+    if touching is not None and not (start < touching[1] and (end is None or end > touching[0])):
+        return None  # checked, but not needed: building it would only cost time
     return Outage(
         id=identifier,
-        kind=_choice(record, "kind", OutageKind, None),
+        kind=kind,
         start_at=start,
         end_at=end,
         component=component,
-        accounts=_scope(record, check),
-        cause=_choice(record, "cause", Cause, Cause.INTERNAL),
-        announced_at=record.instant("announced_at", required=False),
+        accounts=scope,
+        cause=cause,
+        announced_at=announced,
     )
 
 
-def read_outages(path: str, check: OutageCheck, *, keep: Callable[[Outage], bool] | None = None) -> list[Outage]:
-    """Every record of an outages file (those `keep` accepts); a repeated id is an error."""
-    return list(iter_outages(path, check, keep=keep))
+def read_outages(path: str, check: OutageCheck, *, touching: Span | None = None) -> list[Outage]:
+    """Every record of an outages file that touches `[lo, hi)` (all when None); every line is checked,
+    and a repeated id is an error."""
+    return list(iter_outages(path, check, touching=touching))
 
 
-def iter_outages(path: str, check: OutageCheck, *, keep: Callable[[Outage], bool] | None = None) -> Iterator[Outage]:
+def iter_outages(path: str, check: OutageCheck, *, touching: Span | None = None) -> Iterator[Outage]:
     seen: set[str] = set()
     for record in read_records(path):
-        outage = outage_from_record(record, check)
-        if outage.id in seen:
-            raise record.error(f"id '{outage.id}' appears twice", "id")
-        seen.add(outage.id)
-        if keep is None or keep(outage):
+        outage = outage_from_record(record, check, touching=touching)
+        identifier = record.data["id"]
+        if identifier in seen:
+            raise record.error(f"id '{identifier}' appears twice", "id")
+        seen.add(identifier)
+        if outage is not None:
             yield outage
 
 

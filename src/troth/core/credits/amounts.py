@@ -17,11 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from troth.core.credits.explain import clause
 from troth.core.credits.money import money_text, to_money
 from troth.core.policies.model import CreditMethod, Credits, CreditTier
-from troth.core.uptime.figures import UptimeFigures, minutes_text, percent_text
+from troth.core.uptime.figures import UptimeFigures, exact, minutes_text, percent_text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,7 +44,7 @@ class CreditArithmetic:
 
 def select_tier(tiers: Sequence[CreditTier], uptime: Fraction) -> CreditTier | None:
     """The tier with the lowest threshold that `uptime` is strictly below, or None."""
-    below = [tier for tier in tiers if uptime < Fraction(tier.below_percent)]
+    below = [tier for tier in tiers if uptime < exact(tier.below_percent)]
     return min(below, key=lambda tier: tier.below_percent, default=None)
 
 
@@ -52,14 +53,14 @@ def credit_arithmetic(
 ) -> CreditArithmetic:
     """The credit owed for `figures` under `credits`, with the lines that show the arithmetic."""
     uptime = figures.uptime
-    if uptime >= Fraction(commitment):
+    if uptime >= exact(commitment):
         return CreditArithmetic(share=Fraction(0), amount=Decimal(0), lines=())
     if credits.method is CreditMethod.TIERS:
         share, lines = _tier_share(credits, uptime)
     else:
         share, lines = _excess_share(credits, commitment, figures, fee, currency)
     share, cap_lines = _cap(credits, share, fee, currency)
-    amount = to_money(Fraction(fee) * share, currency)
+    amount = to_money(exact(fee) * share, currency)
     if share > 0:
         cap_lines.append(
             f"Credit: {percent_text(share * 100)} % of {money_text(fee)} {currency} = {money_text(amount)} {currency} "
@@ -78,18 +79,18 @@ def _tier_share(credits: Credits, uptime: Fraction) -> tuple[Fraction, list[str]
         f"Credit table ({table}){where}: {percent_text(uptime)} % is below {tier.below_percent} %, "
         f"so the credit is {tier.credit_percent} % of the monthly fee."
     )
-    return Fraction(tier.credit_percent) / 100, [line]
+    return exact(tier.credit_percent) / 100, [line]
 
 
 def _excess_share(
     credits: Credits, commitment: Decimal, figures: UptimeFigures, fee: Decimal, currency: str
 ) -> tuple[Fraction, list[str]]:
     measured = figures.measured_seconds
-    allowed = measured * (100 - Fraction(commitment)) / 100
+    allowed = allowed_downtime(commitment, measured)
     excess = max(figures.downtime_seconds - allowed, Fraction(0))
-    multiple = Fraction(credits.multiple or 0)
+    multiple = exact(credits.multiple or Decimal(0))
     share = multiple * excess / measured if measured else Fraction(0)
-    amount = money_text(to_money(Fraction(fee) * share, currency))
+    amount = money_text(to_money(exact(fee) * share, currency))
     lines = [
         f"Allowed downtime at {commitment} %: {minutes_text(measured)} × (100 − {commitment}) % = "
         f"{minutes_text(allowed)} minutes; downtime beyond it: {minutes_text(figures.downtime_seconds)} − "
@@ -101,11 +102,18 @@ def _excess_share(
     return share, lines
 
 
+@lru_cache(maxsize=1024)
+def allowed_downtime(commitment: Decimal, measured: int) -> Fraction:
+    """Seconds of downtime the commitment allows: measured × (100 − commitment) %."""
+    numerator, denominator = commitment.as_integer_ratio()
+    return Fraction(measured * (100 * denominator - numerator), 100 * denominator)
+
+
 def _cap(credits: Credits, share: Fraction, fee: Decimal, currency: str) -> tuple[Fraction, list[str]]:
     if credits.cap_percent is None or share == 0:
         return share, []
-    cap = Fraction(credits.cap_percent) / 100
-    limit = f"{money_text(to_money(Fraction(fee) * cap, currency))} {currency}"
+    cap = exact(credits.cap_percent) / 100
+    limit = f"{money_text(to_money(exact(fee) * cap, currency))} {currency}"
     if share <= cap:
         return share, [f"Cap: {credits.cap_percent} % of the month's fee ({limit}); not reached."]
     return cap, [f"Cap: {credits.cap_percent} % of the month's fee ({limit}); the credit is capped there."]

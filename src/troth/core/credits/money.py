@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 # ISO 4217 currencies without a minor unit; every other currency Troth sees has cents.
@@ -36,18 +36,19 @@ def minor_unit(currency: str) -> int:
 
 
 def to_money(amount: Fraction | Decimal, currency: str) -> Decimal:
-    """`amount` rounded half-up to the currency's minor unit."""
-    exact = amount if isinstance(amount, Decimal) else _decimal(amount)
-    return exact.quantize(Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_UP)
+    """`amount` rounded half-up (away from zero) to the currency's minor unit."""
+    numerator, denominator = amount.as_integer_ratio()
+    places = minor_unit(currency)
+    # Integer arithmetic: exact, and much faster than a Decimal context per amount.
+    minor = (abs(numerator) * 10**places * 2 + denominator) // (denominator * 2)
+    return Decimal(minor if numerator >= 0 else -minor).scaleb(-places)
 
 
 def money_text(amount: Decimal) -> str:
     """`"87.74"`: exactly two decimals, as CONTRACT.md writes money."""
-    return f"{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}"
+    if amount.as_tuple().exponent != -2:
+        amount = amount.quantize(_CENTS, rounding=ROUND_HALF_UP)
+    return f"{amount:.2f}"
 
 
-def _decimal(value: Fraction) -> Decimal:
-    # 40 significant digits: ample for any fee, so that only the final quantize rounds.
-    with localcontext() as context:
-        context.prec = 40
-        return Decimal(value.numerator) / Decimal(value.denominator)
+_CENTS = Decimal("0.01")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from troth.core.uptime.measure import Subject, measure_totals, records_by_accoun
 from troth.core.uptime.notes import AccountRecords, RecordNotes, record_notes
 from troth.core.uptime.periods import Month
 from troth.core.uptime.records import Outage
-from troth.core.uptime.rules import MeasurementRules, rules_for
+from troth.core.uptime.rules import MeasurementRules, shared_rules
 from troth.core.uptime.table import OutageTable, build_table
 
 
@@ -47,7 +48,8 @@ def month_statements(
 ) -> list[CreditStatement]:
     """One statement per account for `month`, as known at `at`, sorted by account id."""
     table = build_table(outages, to_epoch(at))
-    prepared = [_prepare(t, month) for t in terms]
+    rules = shared_rules((t.policy, t.account) for t in terms)
+    prepared = [_prepare(t, month, rules[t.account.id]) for t in terms]
     statements = []
     for window in sorted({p.window for p in prepared}):
         members = [p for p in prepared if p.window == window]
@@ -55,14 +57,18 @@ def month_statements(
     return sorted(statements, key=lambda s: s.account)
 
 
-def _prepare(terms: AccountTerms, month: Month) -> _Prepared:
+def _prepare(terms: AccountTerms, month: Month, rules: MeasurementRules) -> _Prepared:
     policy = terms.policy
     if policy.uptime is None or policy.credits is None:
         raise PolicyError(f"policy '{policy.id}' has no uptime commitment with service credits")
-    rules = rules_for(policy, terms.account)
     return _Prepared(
-        terms=terms, uptime=policy.uptime, credits=policy.credits, rules=rules, window=month.span(rules.zone)
+        terms=terms, uptime=policy.uptime, credits=policy.credits, rules=rules, window=_span(month, rules.zone)
     )
+
+
+@lru_cache(maxsize=64)
+def _span(month: Month, zone: str) -> tuple[int, int]:
+    return month.span(zone)
 
 
 def _statements_in_window(

@@ -24,7 +24,7 @@ from troth.core.credits.explain import clause, commitment_source, uptime_line
 from troth.core.credits.money import money_text
 from troth.core.instants import format_utc
 from troth.core.policies.model import Credits
-from troth.core.uptime.figures import UptimeFigures, minutes_text, percent_text, round_half_up
+from troth.core.uptime.figures import UptimeFigures, exact, minutes, minutes_text, percent_text, round_half_up
 from troth.core.uptime.periods import Month
 
 
@@ -46,10 +46,10 @@ class CreditStatement:
         return {
             "account": self.account,
             "month": str(self.month),
-            "commitment_percent": round_half_up(Fraction(self.commitment_percent)),
-            "measured_minutes": round_half_up(Fraction(self.figures.measured_seconds, 60)),
-            "downtime_minutes": round_half_up(self.figures.downtime_seconds / 60),
-            "excluded_minutes": round_half_up(Fraction(self.figures.excluded_seconds, 60)),
+            "commitment_percent": round_half_up(exact(self.commitment_percent)),
+            "measured_minutes": minutes(self.figures.measured_seconds),
+            "downtime_minutes": minutes(self.figures.downtime_seconds),
+            "excluded_minutes": minutes(self.figures.excluded_seconds),
             "uptime_percent": round_half_up(self.figures.uptime),
             "credit_percent": round_half_up(self.credit_percent),
             "credit_amount": money_text(self.credit_amount),
@@ -85,7 +85,7 @@ def build_statement(given: StatementInput) -> CreditStatement:
     lines = [*given.lines, uptime_line(given.figures, given.commitment, given.commitment_clause, source)]
     owed = credit_arithmetic(given.credits, given.commitment, given.figures, fee, currency)
     if not owed.owed:
-        lines.append("No credit is owed." if given.figures.uptime >= Fraction(given.commitment) else owed.lines[0])
+        lines.append("No credit is owed." if given.figures.uptime >= exact(given.commitment) else owed.lines[0])
         return _statement(given, CreditStatus.NONE, owed, lines, pay=False)
     lines += owed.lines
     if given.account.monthly_fee is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -17,26 +18,51 @@ import numpy.typing as npt
 from troth.core.uptime.rules import Reason
 
 
-def round_half_up(value: Fraction, places: int = 4) -> float:
-    """`value` rounded half-up (away from zero) to `places` decimals, as the nearest float."""
+def round_ratio(numerator: int, denominator: int, places: int = 4) -> float:
+    """numerator ÷ denominator (denominator > 0) rounded half-up (away from zero) to `places` decimals.
+
+    Integer arithmetic throughout, so the result is the float nearest the exactly rounded decimal.
+    """
     scale: int = 10**places
-    scaled = abs(value) * scale
-    rounded = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)
-    return (rounded if value >= 0 else -rounded) / scale
+    rounded = (abs(numerator) * scale * 2 + denominator) // (denominator * 2)
+    return (rounded if numerator >= 0 else -rounded) / scale
+
+
+def round_half_up(value: Fraction | int, places: int = 4) -> float:
+    """`value` rounded half-up (away from zero) to `places` decimals, as the nearest float."""
+    if isinstance(value, int):
+        return float(value)
+    return round_ratio(value.numerator, value.denominator, places)
 
 
 def minutes(seconds: Fraction | int) -> float:
     """Seconds shown as minutes, rounded half-up to 4 decimals."""
-    return round_half_up(Fraction(seconds) / 60)
+    if isinstance(seconds, int):
+        return round_ratio(seconds, 60)
+    return round_ratio(seconds.numerator, seconds.denominator * 60)
 
 
 def minutes_text(seconds: Fraction | int) -> str:
     """Minutes for an explanation: `200.0`, `12.5`, `0.1667`."""
+    if isinstance(seconds, int) or seconds.denominator == 1:
+        return _whole_seconds_text(int(seconds))
     return _number_text(minutes(seconds))
 
 
+@lru_cache(maxsize=65_536)
+def _whole_seconds_text(seconds: int) -> str:
+    # Explanations repeat the same few durations across thousands of accounts.
+    return _number_text(round_ratio(seconds, 60))
+
+
 def percent_text(value: Fraction | Decimal) -> str:
-    return _number_text(round_half_up(Fraction(value)))
+    return _number_text(round_half_up(exact(value) if isinstance(value, Decimal) else value))
+
+
+@lru_cache(maxsize=4096)
+def exact(value: Decimal) -> Fraction:
+    """A policy's decimal (a commitment, a percentage) as an exact fraction, converted once."""
+    return Fraction(value)
 
 
 def _number_text(value: float) -> str:
@@ -62,7 +88,9 @@ class UptimeFigures:
 
     @property
     def downtime_seconds(self) -> Fraction:
-        return self.down_seconds + Fraction(self.weight) * self.degraded_seconds
+        if not self.degraded_seconds:
+            return Fraction(self.down_seconds)
+        return self.down_seconds + exact(self.weight) * self.degraded_seconds
 
     @property
     def excluded_seconds(self) -> int:
@@ -75,16 +103,16 @@ class UptimeFigures:
     @property
     def uptime(self) -> Fraction:
         """(measured − downtime) ÷ measured × 100, exactly; 100 when nothing is measured."""
-        if self.measured_seconds == 0:
-            return Fraction(100)
-        return (self.measured_seconds - self.downtime_seconds) * 100 / Fraction(self.measured_seconds)
+        return uptime_percent(self.measured_seconds, self.downtime_seconds)
 
 
 def uptime_percent(measured: int, downtime: Fraction) -> Fraction:
     """(measured − downtime) ÷ measured × 100; 100 when nothing is measured."""
     if measured == 0:
         return Fraction(100)
-    return (measured - downtime) * 100 / Fraction(measured)
+    if downtime.denominator == 1:
+        return Fraction((measured - downtime.numerator) * 100, measured)
+    return (measured - downtime) * 100 / measured
 
 
 def round_ratios(numerators: npt.NDArray[Any], denominators: npt.NDArray[Any], places: int = 4) -> list[float]:
@@ -96,4 +124,8 @@ def round_ratios(numerators: npt.NDArray[Any], denominators: npt.NDArray[Any], p
     magnitude = np.abs(numerators) * scale
     rounded = (magnitude * 2 + denominators) // (denominators * 2)
     signed = np.where(numerators < 0, -rounded, rounded)
-    return [int(value) / scale for value in signed.tolist()]
+    if signed.dtype == object:
+        return [int(value) / scale for value in signed.tolist()]
+    # Whole numbers below 2**53 are exact doubles, so this division is correctly rounded too.
+    shown: list[float] = (signed / scale).tolist()
+    return shown

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -28,16 +27,16 @@ from troth.core.accounts import Account
 from troth.core.instants import to_epoch
 from troth.core.intervals import Epochs
 from troth.core.policies.model import Policy
+from troth.core.uptime.columns import Columns, Periods, columns
 from troth.core.uptime.engine import measured_intervals
-from troth.core.uptime.figures import round_half_up, round_ratios, uptime_percent
+from troth.core.uptime.figures import exact, round_half_up, round_ratio
 from troth.core.uptime.measure import Group, Subject, classify_subjects, records_by_account
 from troth.core.uptime.periods import Month, day_boundaries
 from troth.core.uptime.records import Outage
-from troth.core.uptime.rules import MeasurementRules, rules_for
+from troth.core.uptime.rules import MeasurementRules, shared_rules
 from troth.core.uptime.table import OutageTable, build_table
 
 Row = dict[str, Any]
-_INT64_SAFE = 2**62
 
 
 class PeriodKind(StrEnum):
@@ -61,9 +60,28 @@ class _Calendar:
     days: list[date]
     bounds: Epochs
     month_of_day: npt.NDArray[np.int64]
+    month_start_day: npt.NDArray[np.int64]
+    """For every day, the index of the first day of its month."""
     months: list[Month]
-    periods: list[tuple[str, int, int]]
-    """(label, first day index, day index past the end) of every reported period."""
+    labels: list[str]
+    starts: Epochs
+    ends: Epochs
+    """Every reported period is days `[starts[k], ends[k])`, shown as `labels[k]`."""
+    period_of_day: npt.NDArray[np.int64]
+    """The reported period each day belongs to (-1 for days only used for the month's budget)."""
+
+    def periods_for(self, measured: Epochs, month_measured: list[int]) -> Periods:
+        """The reported periods with their measured seconds, given the seconds measured each day
+        and in each whole month (both depend on the rules)."""
+        last_day = self.ends - 1
+        running = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(measured)])
+        return Periods(
+            starts=self.starts,
+            ends=self.ends,
+            month_start_day=self.month_start_day[last_day],
+            month_measured=np.array(month_measured, dtype=np.int64)[self.month_of_day[last_day]],
+            measured=(running[self.ends] - running[self.starts]).tolist(),
+        )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -76,15 +94,17 @@ class _Totals:
     degraded: Epochs
     excluded: Epochs
     month_measured: list[int]
-    components: dict[tuple[int, int], dict[str, list[int]]]
+    components: dict[int, dict[int, dict[str, list[int]]]]
+    """lane → day → component → [down seconds, degraded seconds], only where there are any."""
 
 
 def uptime_history(
     terms: Sequence[HistoryTerms], outages: Sequence[Outage], first: date, last: date, by: PeriodKind, at: datetime
-) -> Iterator[Row]:
-    """Rows for every account (sorted by id) and period from `first` to `last` (inclusive dates)."""
+) -> Iterator[list[Row]]:
+    """The rows of every period from `first` to `last` (inclusive dates), one list per account,
+    accounts sorted by id."""
     table = build_table(outages, to_epoch(at))
-    rules = {t.account.id: rules_for(t.policy, t.account) for t in terms}
+    rules = shared_rules((t.policy, t.account) for t in terms)
     commitments = {t.account.id: t.policy.uptime.commitment_percent if t.policy.uptime else None for t in terms}
     where: dict[str, tuple[_Calendar, _Totals, int]] = {}
     for zone in sorted({r.zone for r in rules.values()}):
@@ -95,32 +115,80 @@ def uptime_history(
         for totals in _group_totals(table, calendar, members, rules):
             for account, lane in totals.group.lane_of.items():
                 where[str(account)] = (calendar, totals, lane)
-    for account in sorted(where):
-        calendar, totals, lane = where[account]
-        yield from _rows(account, commitments[account], calendar, totals, lane)
+    ordered = sorted(where)
+    for begin in range(0, len(ordered), _BLOCK):
+        yield from _block_rows(ordered[begin : begin + _BLOCK], where, commitments)
+
+
+_BLOCK = 512
+"""Accounts whose rows are computed together: big enough for NumPy to pay, small enough for memory."""
+
+
+def _block_rows(
+    accounts: list[str], where: dict[str, tuple[_Calendar, _Totals, int]], commitments: dict[str, Decimal | None]
+) -> list[list[Row]]:
+    rows: dict[str, list[Row]] = {}
+    by_group: dict[int, list[str]] = {}
+    for account in accounts:
+        by_group.setdefault(id(where[account][1]), []).append(account)
+    for members in by_group.values():
+        calendar, totals, _ = where[members[0]]
+        lanes = np.array([where[a][2] for a in members], dtype=np.int64)
+        periods = calendar.periods_for(totals.measured, totals.month_measured)
+        figures = columns(
+            totals.down[lanes],
+            totals.degraded[lanes],
+            totals.excluded[lanes],
+            totals.measured,
+            periods,
+            totals.group.rules.weight,
+            [commitments[a] for a in members],
+        )
+        for index, account in enumerate(members):
+            components = _components(totals.components.get(int(lanes[index]), {}), calendar, periods.measured, totals)
+            rows[account] = _rows(account, commitments[account], calendar, figures, index, components)
+    return [rows[account] for account in accounts]
 
 
 def _calendar(zone: str, first: date, last: date, by: PeriodKind, at: int) -> _Calendar | None:
     start = Month.of(first).first_day
-    end = Month.of(last).next().first_day - timedelta(days=1) if by is PeriodKind.MONTH else last
-    bounds = day_boundaries(start, end, zone)
-    known = min(int(np.searchsorted(bounds, at, side="left")), bounds.size - 1)  # days that start before `at`
+    final = Month.of(last).next().first_day - timedelta(days=1) if by is PeriodKind.MONTH else last
+    bounds = day_boundaries(start, final, zone)
+    # Only days that begin before `at` are known; the last known one ends at `at` at the latest.
+    known = min(int(np.searchsorted(bounds, at, side="left")), bounds.size - 1)
     if known == 0:
         return None
-    bounds = np.append(bounds[:known], min(int(bounds[known]) if known < bounds.size else at, at))
+    bounds = np.append(bounds[:known], min(int(bounds[known]), at))
     days = [start + timedelta(days=k) for k in range(known)]
     months = sorted({Month.of(d) for d in days})
     month_of_day = np.array([months.index(Month.of(d)) for d in days], dtype=np.int64)
+    month_start = np.searchsorted(month_of_day, np.arange(len(months)), side="left")
+    periods = _periods(days, months, month_start, first, by)
+    period_of_day = np.full(len(days), -1, dtype=np.int64)
+    for index, (_, begin, stop) in enumerate(periods):
+        period_of_day[begin:stop] = index
+    return _Calendar(
+        zone=zone,
+        days=days,
+        bounds=bounds,
+        month_of_day=month_of_day,
+        month_start_day=month_start[month_of_day],
+        months=months,
+        labels=[label for label, _, _ in periods],
+        starts=np.array([begin for _, begin, _ in periods], dtype=np.int64),
+        ends=np.array([stop for _, _, stop in periods], dtype=np.int64),
+        period_of_day=period_of_day,
+    )
+
+
+def _periods(
+    days: list[date], months: list[Month], month_start: Epochs, first: date, by: PeriodKind
+) -> list[tuple[str, int, int]]:
+    """(label, first day index, day index past the end) of every reported period."""
     if by is PeriodKind.DAY:
-        periods = [(d.isoformat(), k, k + 1) for k, d in enumerate(days) if d >= first]
-    else:
-        periods = [(str(m), *_day_range(month_of_day, i)) for i, m in enumerate(months)]
-    return _Calendar(zone=zone, days=days, bounds=bounds, month_of_day=month_of_day, months=months, periods=periods)
-
-
-def _day_range(month_of_day: npt.NDArray[np.int64], month: int) -> tuple[int, int]:
-    indices = np.flatnonzero(month_of_day == month)
-    return int(indices[0]), int(indices[-1]) + 1
+        return [(d.isoformat(), k, k + 1) for k, d in enumerate(days) if d >= first]
+    stops = [*month_start[1:].tolist(), len(days)]
+    return [(str(m), int(month_start[i]), stops[i]) for i, m in enumerate(months)]
 
 
 def _group_totals(
@@ -151,108 +219,86 @@ def _group_totals(
     return found
 
 
-def _component_totals(group: Group, bounds: Epochs) -> dict[tuple[int, int], dict[str, list[int]]]:
-    """(lane, day) → component → [down seconds, degraded seconds], only where there are any."""
+def _component_totals(group: Group, bounds: Epochs) -> dict[int, dict[int, dict[str, list[int]]]]:
     sets = group.sets
     width = max(len(sets.components), 1)
-    found: dict[tuple[int, int], dict[str, list[int]]] = {}
+    found: dict[int, dict[int, dict[str, list[int]]]] = {}
     for slot, placed in enumerate((sets.component_down, sets.component_degraded)):
         lanes, days, seconds = sets.axis.bucket_pieces(placed, bounds)
         for lane, day, amount in zip(lanes.tolist(), days.tolist(), seconds.tolist(), strict=True):
-            entry = found.setdefault((lane // width, day), {}).setdefault(sets.components[lane % width], [0, 0])
-            entry[slot] += amount
+            per_day = found.setdefault(lane // width, {}).setdefault(day, {})
+            per_day.setdefault(sets.components[lane % width], [0, 0])[slot] += amount
     return found
 
 
-def _ints(values: npt.NDArray[np.int64], bound: int) -> npt.NDArray[Any]:
-    """int64 when every intermediate fits comfortably, else exact Python ints."""
-    return values if bound < _INT64_SAFE else values.astype(object)
-
-
-def _rows(account: str, commitment: Decimal | None, calendar: _Calendar, totals: _Totals, lane: int) -> Iterator[Row]:
-    weight = totals.group.rules.weight
-    p, q = weight.as_integer_ratio()
-    starts = np.array([first for _, first, _ in calendar.periods], dtype=np.int64)
-    ends = np.array([end for _, _, end in calendar.periods], dtype=np.int64)
-    # The largest intermediate is about seconds × q × 100 × commitment denominator × 2 × 10**4.
-    scale = commitment.as_integer_ratio()[1] if commitment is not None else 1
-    bound = (int(totals.measured.sum()) + 1) * (q + p) * scale * 10**7
-    down_q = _ints(totals.down[lane] * q + totals.degraded[lane] * p, bound)
-    measured = _ints(totals.measured, bound)
-    period_measured = _period_sums(measured, starts, ends)
-    period_down_q = _period_sums(down_q, starts, ends)
-    excluded = _period_sums(_ints(totals.excluded[lane], bound), starts, ends)
-    safe = np.where(period_measured > 0, period_measured, 1)
-    uptime_num = np.where(period_measured > 0, (period_measured * q - period_down_q) * 100, 100)
-    columns = {
-        "measured_minutes": round_ratios(period_measured, np.full_like(period_measured, 60)),
-        "downtime_minutes": round_ratios(period_down_q, np.full_like(period_down_q, 60 * q)),
-        "excluded_minutes": round_ratios(excluded, np.full_like(excluded, 60)),
-        "uptime_percent": round_ratios(uptime_num, np.where(period_measured > 0, safe * q, 1)),
-    }
-    budget = _budget_columns(commitment, calendar, totals, down_q, measured, ends, q)
-    for index, (label, first, end) in enumerate(calendar.periods):
-        yield {
-            "account": account,
-            "period": label,
-            "measured_minutes": columns["measured_minutes"][index],
-            "downtime_minutes": columns["downtime_minutes"][index],
-            "excluded_minutes": columns["excluded_minutes"][index],
-            "uptime_percent": columns["uptime_percent"][index],
-            "commitment_percent": None if commitment is None else round_half_up(Fraction(commitment)),
-            "budget_left_minutes": budget[0][index],
-            "burn_rate": budget[1][index],
-            "components": _components(totals, lane, first, end, int(period_measured[index]), weight),
-        }
-
-
-def _period_sums(values: npt.NDArray[Any], starts: Epochs, ends: Epochs) -> npt.NDArray[Any]:
-    running = np.concatenate([np.zeros(1, dtype=values.dtype), np.cumsum(values)])
-    sums: npt.NDArray[Any] = running[ends] - running[starts]
-    return sums
-
-
-def _budget_columns(
+def _rows(
+    account: str,
     commitment: Decimal | None,
     calendar: _Calendar,
-    totals: _Totals,
-    down_q: npt.NDArray[Any],
-    measured: npt.NDArray[Any],
-    ends: Epochs,
-    q: int,
-) -> tuple[list[float | None], list[float | None]]:
-    """Budget left (minutes) and burn rate at the end of each period, for the period's month."""
-    if commitment is None or ends.size == 0:
-        return [None] * ends.size, [None] * ends.size
-    cn, cd = commitment.as_integer_ratio()
-    month = calendar.month_of_day[ends - 1]
-    first_day = np.array([int(np.flatnonzero(calendar.month_of_day == m)[0]) for m in month.tolist()], dtype=np.int64)
-    used_q = _period_sums(down_q, first_day, ends)
-    elapsed = _period_sums(measured, first_day, ends)
-    full = np.array([totals.month_measured[m] for m in month.tolist()], dtype=np.int64).astype(measured.dtype)
-    share = 100 * cd - cn  # allowed = full × share ÷ (100 cd)
-    left = round_ratios(full * share * q - used_q * 100 * cd, np.full_like(used_q, 100 * cd * q * 60))
-    rate_den = q * share * elapsed
-    rates = round_ratios(used_q * 100 * cd, np.where(rate_den > 0, rate_den, 1))
-    burn = [rate if den > 0 else None for rate, den in zip(rates, rate_den.tolist(), strict=True)]
-    return list(left), burn
+    figures: Columns,
+    index: int,
+    components: dict[int, dict[str, dict[str, float]]],
+) -> list[Row]:
+    shown_commitment = None if commitment is None else round_half_up(exact(commitment))
+    nothing: list[float | None] = [None] * len(calendar.labels)
+    left: Sequence[float | None] = figures.budget_left_minutes[index] or nothing
+    burn: Sequence[float | None] = figures.burn_rate[index] or nothing
+    values = zip(
+        calendar.labels,
+        figures.measured_minutes[index],
+        figures.downtime_minutes[index],
+        figures.excluded_minutes[index],
+        figures.uptime_percent[index],
+        left,
+        burn,
+        strict=True,
+    )
+    return [
+        {
+            "account": account,
+            "period": label,
+            "measured_minutes": measured_shown,
+            "downtime_minutes": downtime_shown,
+            "excluded_minutes": excluded_shown,
+            "uptime_percent": uptime_shown,
+            "commitment_percent": shown_commitment,
+            "budget_left_minutes": left_shown,
+            # NaN marks "no rate yet" in the arrays (it is the only value not equal to itself).
+            "burn_rate": burn_shown if burn_shown == burn_shown else None,
+            "components": components.get(period, _NONE),
+        }
+        for period, (label, measured_shown, downtime_shown, excluded_shown, uptime_shown, left_shown, burn_shown) in (
+            enumerate(values)
+        )
+    ]
+
+
+_NONE: dict[str, dict[str, float]] = {}
 
 
 def _components(
-    totals: _Totals, lane: int, first: int, end: int, measured: int, weight: Decimal
-) -> dict[str, dict[str, float]]:
-    found: dict[str, list[int]] = {}
-    for day in range(first, end):
-        for name, (down, degraded) in totals.components.get((lane, day), {}).items():
-            entry = found.setdefault(name, [0, 0])
+    per_day: dict[int, dict[str, list[int]]], calendar: _Calendar, measured: list[int], totals: _Totals
+) -> dict[int, dict[str, dict[str, float]]]:
+    """Period index → component → its downtime and uptime, for periods with component downtime."""
+    summed: dict[int, dict[str, list[int]]] = {}
+    for day, names in per_day.items():
+        period = int(calendar.period_of_day[day])
+        if period < 0:
+            continue
+        for name, (down, degraded) in names.items():
+            entry = summed.setdefault(period, {}).setdefault(name, [0, 0])
             entry[0] += down
             entry[1] += degraded
-    shown = {}
-    for name in sorted(found):
-        downtime = found[name][0] + Fraction(weight) * found[name][1]
-        if downtime:
-            shown[name] = {
-                "downtime_minutes": round_half_up(downtime / 60),
-                "uptime_percent": round_half_up(uptime_percent(measured, downtime)),
-            }
+    p, q = totals.group.rules.weight.as_integer_ratio()
+    shown: dict[int, dict[str, dict[str, float]]] = {}
+    for period, names in summed.items():
+        seconds = measured[period]
+        for name in sorted(names):
+            # Downtime × q is a whole number: down × q + degraded × p.
+            down_q = names[name][0] * q + names[name][1] * p
+            if down_q:
+                shown.setdefault(period, {})[name] = {
+                    "downtime_minutes": round_ratio(down_q, 60 * q),
+                    "uptime_percent": round_ratio((seconds * q - down_q) * 100, seconds * q) if seconds else 100.0,
+                }
     return shown

@@ -13,9 +13,9 @@ import numpy.typing as npt
 
 from troth.core.intervals import Epochs, Intervals
 from troth.core.uptime.engine import measured_intervals
-from troth.core.uptime.records import Outage
+from troth.core.uptime.records import Outage, OutageKind
 from troth.core.uptime.rules import MeasurementRules
-from troth.core.uptime.table import Codes, OutageTable, Treatment, treatments
+from troth.core.uptime.table import KINDS, Codes, OutageTable, Treatment, treatments
 from troth.core.uptime.windows import window_intervals
 
 MAX_LISTED = 8
@@ -27,6 +27,9 @@ class RecordNotes:
 
     treatment: Codes
     reason: Codes
+    late: npt.NDArray[np.bool_]
+    """Maintenance that counts as downtime (announced too late, or never)."""
+    still_open: npt.NDArray[np.bool_]
     within: Epochs
     """Seconds of the record inside the window."""
     measured: Epochs
@@ -45,7 +48,10 @@ def record_notes(table: OutageTable, rules: MeasurementRules, window: tuple[int,
     treatment, reason = treatments(table, rules)
     measured = measured_intervals(rules, *window)
     windows = tuple(_overlap(window_intervals(w, *window).intersection(measured), table, window) for w in rules.windows)
+    maintenance = table.kinds == KINDS.index(OutageKind.MAINTENANCE)
     return RecordNotes(
+        late=maintenance & (treatment == Treatment.DOWN),
+        still_open=np.array([o.end_at is None for o in table.outages], dtype=np.bool_),
         treatment=treatment,
         reason=reason,
         within=np.clip(table.ends, *window) - np.clip(table.starts, *window),
@@ -65,9 +71,12 @@ def listed(ids: list[str]) -> str:
 class AccountRecords:
     """The notes of the records one account saw (indices `records` into the table)."""
 
-    outages: tuple[Outage, ...]
+    table: OutageTable
+    records: Epochs
     treatment: Codes
     reason: Codes
+    late: npt.NDArray[np.bool_]
+    still_open: npt.NDArray[np.bool_]
     within: Epochs
     measured: Epochs
     in_window: tuple[Epochs, ...]
@@ -75,7 +84,10 @@ class AccountRecords:
     @staticmethod
     def take(table: OutageTable, notes: RecordNotes, records: Epochs) -> AccountRecords:
         return AccountRecords(
-            outages=tuple(table.outages[i] for i in records.tolist()),
+            table=table,
+            records=records,
+            late=notes.late[records],
+            still_open=notes.still_open[records],
             treatment=notes.treatment[records],
             reason=notes.reason[records],
             within=notes.within[records],
@@ -84,7 +96,10 @@ class AccountRecords:
         )
 
     def ids(self, select: npt.NDArray[np.bool_]) -> list[str]:
-        return [outage.id for outage, chosen in zip(self.outages, select.tolist(), strict=True) if chosen]
+        return [outage.id for outage in self.outages(select)]
+
+    def outages(self, select: npt.NDArray[np.bool_]) -> list[Outage]:
+        return [self.table.outages[i] for i in self.records[select].tolist()]
 
     @property
     def counted(self) -> npt.NDArray[np.bool_]:

@@ -7,7 +7,8 @@ order in which an excluded minute is attributed when several reasons cover it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -65,6 +66,18 @@ class MeasurementRules:
     notice: timedelta | None = None
     maintenance_clause: str = ""
     uptime_clause: str = ""
+    reasons: tuple[Reason, ...] = field(init=False, repr=False, compare=False)
+    """Every reason a minute can be excluded for, in order of precedence (derived, built once)."""
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Derived values, set once: thousands of accounts share these rules, and they are grouped
+        # by them, so hashing the nested calendar and exclusions every time would add up.
+        object.__setattr__(self, "reasons", self._build_reasons())
+        object.__setattr__(self, "_hash", hash(tuple(getattr(self, f.name) for f in fields(self) if f.compare)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def weight(self) -> Decimal:
@@ -77,9 +90,7 @@ class MeasurementRules:
             case DegradedCounting.NONE:
                 return Decimal(0)
 
-    @property
-    def reasons(self) -> tuple[Reason, ...]:
-        """Every reason a minute can be excluded for, in order of precedence."""
+    def _build_reasons(self) -> tuple[Reason, ...]:
         windows = tuple(
             Reason(
                 kind=ReasonKind.WINDOW,
@@ -145,11 +156,14 @@ def _exclusion_text(exclusion: Exclusion) -> str:
     return " on ".join(parts)
 
 
+_CAUSES = frozenset(cause.value for cause in Cause)
+
+
 def check_exclusions(policy: Policy) -> None:
     """Every excluded cause must be one outage records can carry, or it would never match."""
     if policy.uptime is None:
         return
-    known = {cause.value for cause in Cause}
+    known = _CAUSES
     for exclusion in policy.uptime.exclusions:
         if exclusion.cause is not None and exclusion.cause not in known:
             raise PolicyError(
@@ -203,3 +217,19 @@ def _business_calendar(policy: Policy, account: Account) -> tuple[CalendarSpec |
         return spec, resolve_zone(spec, account.timezone)
     except CalendarError as error:
         raise CalendarError(f"account '{account.id}': {error}") from None
+
+
+def shared_rules(terms: Iterable[tuple[Policy, Account]]) -> dict[str, MeasurementRules]:
+    """Each account's rules, by account id; accounts on the same terms share one rules object.
+
+    Rules depend only on the (effective) policy and the account's region and zone, so thousands of
+    accounts typically need a handful of rules, which also makes grouping them by rules cheap.
+    """
+    built: dict[tuple[int, str | None, str | None], MeasurementRules] = {}
+    found = {}
+    for policy, account in terms:
+        key = (id(policy), account.region, account.timezone)
+        if key not in built:
+            built[key] = rules_for(policy, account)
+        found[account.id] = built[key]
+    return found
