@@ -76,8 +76,8 @@ class Instants:
     def __init__(self, clocks: ClockColumns) -> None:
         present = [clocks.started_at, clocks.due_at[clocks.has_due], clocks.stopped_at[clocks.has_stop]]
         days = np.concatenate(present) // 86_400
-        self.first = int(days.min(initial=0))
-        self.days = _day_table(self.first, int(days.max(initial=0)))
+        self.first = int(days.min()) if days.size else 0
+        self.days = _day_table(self.first, int(days.max()) if days.size else 0)
 
     def __call__(self, values: Ints, present: Flags | None = None) -> U8:
         if present is not None:

@@ -193,25 +193,51 @@ def _breaks(table: TicketTable, slots: Slots, rows: Rows) -> RowBreaks:
     )
 
 
-def _zones(table: TicketTable, slots: Slots, assignment: Assignment, rows: Rows) -> list[str | None]:
-    customer = np.array(assignment.zones, dtype=object)[assignment.ticket_zone[table.ticket[rows.group]]]
-    zones: list[str | None] = []
-    for spec_code in range(len(slots.calendars)):
-        zones.append(slots.calendars[spec_code].timezone)
-    own = np.array(zones, dtype=object)[slots.calendar[rows.slot]]
-    zone = np.where(own == None, customer, own)  # noqa: E711  (element-wise comparison with None)
-    missing = np.flatnonzero(zone == None)  # noqa: E711
-    if missing.size:
-        g = rows.group[missing]
-        first = missing[np.argmin(table.created_sequence[g])]
-        spec = slots.calendars[slots.calendar[rows.slot[first]]]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CalendarGroups:
+    """Rows grouped by the compiled calendar they run on: (calendar spec, time zone)."""
+
+    names: tuple[str, ...]
+    """Zone names; `zone` codes index them."""
+    zone: Ints
+    key: Ints
+    """calendar code * len(names) + zone code, per row."""
+
+    def groups(self, mask: Flags) -> list[tuple[int, str, Ints]]:
+        """(calendar code, zone name, rows) for each group with rows under `mask`."""
+        chosen = np.flatnonzero(mask)
+        keys = self.key[chosen]
+        order = np.argsort(keys, kind="stable")
+        distinct, first = np.unique(keys[order], return_index=True)
+        bounds = [*first.tolist(), int(chosen.size)]
+        width = len(self.names)
+        return [
+            (int(k) // width, self.names[int(k) % width], chosen[order[bounds[i] : bounds[i + 1]]])
+            for i, k in enumerate(distinct.tolist())
+        ]
+
+
+def _calendar_groups(table: TicketTable, slots: Slots, assignment: Assignment, rows: Rows) -> CalendarGroups:
+    """Each row's zone: its calendar's own, or the ticket's customer zone for `timezone: customer`."""
+    names = [z for z in dict.fromkeys([*(c.timezone for c in slots.calendars), *assignment.zones]) if z is not None]
+    names = names or ["UTC"]
+    code = {name: i for i, name in enumerate(names)}
+    missing = len(names)
+    own = np.array([missing if c.timezone is None else code[c.timezone] for c in slots.calendars], dtype=np.int64)
+    customer = np.array([missing if z is None else code[z] for z in assignment.zones], dtype=np.int64)
+    spec = slots.calendar[rows.slot]
+    zone = np.where(own[spec] == missing, customer[assignment.ticket_zone[table.ticket[rows.group]]], own[spec])
+    lacking = np.flatnonzero(zone == missing)
+    if lacking.size:
+        first = lacking[np.argmin(table.created_sequence[rows.group[lacking]])]
+        name = slots.calendars[spec[first]].name
         raise TicketError(
-            f"calendar '{spec.name}' runs in the customer's time zone, and none is known: ticket "
-            f"needs its account's time zone",
+            f"calendar '{name}' runs in the customer's time zone, and none is known: ticket "
+            "needs its account's time zone",
             sequence=int(table.created_sequence[rows.group[first]]),
             field="account",
         )
-    return list(zone)
+    return CalendarGroups(names=tuple(names), zone=zone, key=spec * len(names) + zone)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -230,13 +256,10 @@ def _measure(
     due = np.zeros(n, dtype=np.int64)
     held = np.zeros(n, dtype=np.bool_)
     elapsed = np.zeros(n, dtype=np.int64)
-    warnings = np.full((n, len(WARNING_PERCENTS)), -1, dtype=np.int64) if with_warnings else None
     breaks = _breaks(table, slots, rows)
-    zones = np.array(_zones(table, slots, assignment, rows), dtype=object)
-    calendar_key = slots.calendar[rows.slot]
+    calendars = _calendar_groups(table, slots, assignment, rows)
     scheduled = slots.scheduled[rows.slot]
-    for spec_code, zone in sorted({(int(c), str(z)) for c, z in zip(calendar_key, zones, strict=True)}):
-        idx = np.flatnonzero((calendar_key == spec_code) & (zones == zone))
+    for spec_code, zone, idx in calendars.groups(np.ones(n, dtype=np.bool_)):
         calendar = compile_calendar(slots.calendars[spec_code], zone)
         sub = breaks.subset(idx)
         end = np.where(rows.has_stop[idx], rows.stop[idx], at)
@@ -249,26 +272,21 @@ def _measure(
     status = status_codes(
         stopped=rows.has_stop, stopped_at=rows.stop, unmet=rows.unmet, has_due=~held, due_at=due, at=at
     ).astype(np.int64)
-    if warnings is not None:
-        _warn(warnings, table, slots, rows, breaks, zones, status)
+    warnings = _warnings(slots, rows, breaks, calendars, status) if with_warnings else None
     return Measured(due=due, held=held, elapsed=elapsed, status=status, warnings=warnings)
 
 
-def _warn(
-    out: Ints, table: TicketTable, slots: Slots, rows: Rows, breaks: RowBreaks, zones: Ints, status: Ints
-) -> None:
+def _warnings(slots: Slots, rows: Rows, breaks: RowBreaks, calendars: CalendarGroups, status: Ints) -> Ints:
     """Breach warnings for running targets with a length: when each share of the target is used."""
+    out = np.full((rows.parent.size, len(WARNING_PERCENTS)), -1, dtype=np.int64)
     running = (status == RUNNING) & ~slots.scheduled[rows.slot]
-    calendar_key = slots.calendar[rows.slot]
-    for spec_code, zone in sorted(
-        {(int(c), str(z)) for c, z in zip(calendar_key[running], zones[running], strict=True)}
-    ):
-        idx = np.flatnonzero(running & (calendar_key == spec_code) & (zones == zone))
+    for spec_code, zone, idx in calendars.groups(running):
         calendar = compile_calendar(slots.calendars[spec_code], zone)
         for column, percent in enumerate(WARNING_PERCENTS):
             seconds = warning_seconds_array(slots.length[rows.slot[idx]], percent)
             instant, held = add_with_breaks(calendar, rows.start[idx], seconds, breaks.subset(idx))
             out[idx, column] = np.where(held, -1, instant)
+    return out
 
 
 def warning_seconds_array(length: Ints, percent: int) -> Ints:
