@@ -156,3 +156,13 @@ def test_a_customer_sees_only_their_accounts_queue_and_tickets(world: Personas) 
     assert world.gus.get("/api/queue").json() == []
     assert world.gus.get("/api/tickets").json() == []
     assert len(world.carla.get("/api/tickets").json()) == 1
+
+
+def test_metrics_count_open_tickets_by_status_and_breached_targets(world: Personas) -> None:
+    _open(world)
+    ticket = _open(world)
+    world.aaron.post(f"/api/tickets/{ticket['id']}/resolve", json={})
+    text = world.aaron.get("/metrics").text
+    assert 'troth_open_tickets{status="open"} 1.0' in text
+    assert "resolved" not in text
+    assert "troth_breached_targets 2.0" in text  # one overdue and open, one resolved without a response

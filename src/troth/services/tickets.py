@@ -203,7 +203,7 @@ def add_event(
         event = _check_event(actor, event, terms.policy)
         rows = repo.events_of(session, ticket.id)
         row = _event_row(actor, ticket, event, rows[-1].seq + 1, _instant(actor, event.at, now), now)
-        session.add(row)
+        repo.insert_event(session, row)
         live = _evaluate_and_save(session, ticket, [*rows, row], terms, now)
         return TicketView(ticket, live)
 

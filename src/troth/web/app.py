@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI
 from prometheus_client import CollectorRegistry
 
@@ -27,9 +31,20 @@ ROUTERS: tuple[APIRouter, ...] = (
 """Every router of the API; the isolation suite reads its routes from here."""
 
 
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+        app.state.database.dispose()
+
+    return lifespan
+
+
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     """A server for `settings`; tests may pass an already open `database`."""
     app = FastAPI(
+        lifespan=_lifespan(settings),
         title="Troth",
         summary="Keeps the promises written in Service Level Agreements, and proves it.",
         version="0.1.0",
