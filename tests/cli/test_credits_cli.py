@@ -240,3 +240,13 @@ def test_credits_for_a_policy_without_credits_is_an_error() -> None:
     )  # fmt: skip
     assert (code, out) == (2, "")
     assert err.strip() == "troth: policy 'walt-labs' has no uptime commitment with service credits"
+
+
+def test_uptime_rows_are_one_json_object_per_line_whatever_the_account_ids() -> None:
+    from troth.cli.credits import json_lines
+
+    tricky = ['a},{"account":"b', "plain", 'x}\n{"account":']
+    rows = [{"account": name, "period": "2026-03-01", "components": {"account": {"n": 1}}} for name in tricky]
+    lines = json_lines(rows).decode().splitlines()
+    assert [json.loads(line) for line in lines] == rows
+    assert json_lines([]) == b""

@@ -210,8 +210,23 @@ def _write_batches(batches: Iterable[list[Row]]) -> None:
     """JSON Lines, one write per account: a year of days for many accounts is millions of lines."""
     out = sys.stdout.buffer
     for rows in batches:
-        out.write(b"".join([orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE) for row in rows]))
+        out.write(json_lines(rows))
     out.flush()
+
+
+_BETWEEN_ROWS = b'},{"account":'
+
+
+def json_lines(rows: list[Row]) -> bytes:
+    """Rows whose first key is "account", as JSON Lines.
+
+    One `orjson.dumps` of the whole list is twice as fast as one call per row (millions of rows);
+    the list is then cut between rows. `},{"account":` can only be such a boundary: inside a JSON
+    string every `"` is escaped, and no value in a row is a list of objects.
+    """
+    if not rows:
+        return b""
+    return orjson.dumps(rows)[1:-1].replace(_BETWEEN_ROWS, b'}\n{"account":') + b"\n"
 
 
 def _credits_table(statements: list[CreditStatement]) -> None:

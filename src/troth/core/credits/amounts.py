@@ -59,14 +59,15 @@ def credit_arithmetic(
         share, lines = _tier_share(credits, uptime)
     else:
         share, lines = _excess_share(credits, commitment, figures, fee, currency)
-    share, cap_lines = _cap(credits, share, fee, currency)
-    amount = to_money(exact(fee) * share, currency)
-    if share > 0:
+    capped, cap_lines = _cap(credits, share, fee, currency)
+    amount = to_money(exact(fee) * capped, currency)
+    # The excess line already shows its amount; a tier's share, or a capped one, is priced here.
+    if capped > 0 and (capped != share or credits.method is CreditMethod.TIERS):
         cap_lines.append(
-            f"Credit: {percent_text(share * 100)} % of {money_text(fee)} {currency} = {money_text(amount)} {currency} "
-            "(rounded half-up to the minor unit)."
+            f"Credit: {percent_text(capped * 100)} % of {money_text(fee)} {currency} = {money_text(amount)} "
+            f"{currency} (rounded half-up to the minor unit)."
         )
-    return CreditArithmetic(share=share, amount=amount, lines=(*lines, *cap_lines))
+    return CreditArithmetic(share=capped, amount=amount, lines=(*lines, *cap_lines))
 
 
 def _tier_share(credits: Credits, uptime: Fraction) -> tuple[Fraction, list[str]]:
@@ -97,7 +98,7 @@ def _excess_share(
         f"{minutes_text(allowed)} = {minutes_text(excess)} minutes.",
         f"Credit{clause(credits.clause)}: {credits.multiple} × {money_text(fee)} {currency} × "
         f"{minutes_text(excess)} ÷ {minutes_text(measured)} minutes = {amount} "
-        f"{currency}, that is {percent_text(share * 100)} % of the fee.",
+        f"{currency} (rounded half-up to the minor unit), that is {percent_text(share * 100)} % of the fee.",
     ]
     return share, lines
 

@@ -28,8 +28,10 @@ def clause(text: str) -> str:
     return f" (clause: {joined})" if joined else ""
 
 
-def measured_line(rules: MeasurementRules, month: Month, figures: UptimeFigures) -> str:
-    total = minutes_text(figures.measured_seconds)
+@lru_cache(maxsize=256)
+def measured_line(rules: MeasurementRules, month: Month, measured_seconds: int) -> str:
+    """How the month is measured; the same for every account on the same rules."""
+    total = minutes_text(measured_seconds)
     if rules.calendar is None:
         return f"Measured: all {total} minutes of {month} in {rules.zone}{clause(rules.uptime_clause)}."
     return (

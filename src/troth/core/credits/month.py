@@ -124,7 +124,10 @@ def _statement(
     account = prepared.terms.account
     mine = figures[account.id]
     seen = AccountRecords.take(table, notes, records)
-    lines = [measured_line(prepared.rules, month, mine), *minute_lines(seen, prepared.rules, mine, table.at)]
+    lines = [
+        measured_line(prepared.rules, month, mine.measured_seconds),
+        *minute_lines(seen, prepared.rules, mine, table.at),
+    ]
     if to_epoch(at) < prepared.window[1]:
         lines.append(
             f"The month is not over at the evaluation instant: figures so far, measured against all of {month}."

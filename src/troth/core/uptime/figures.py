@@ -59,7 +59,7 @@ def percent_text(value: Fraction | Decimal) -> str:
     return _number_text(round_half_up(exact(value) if isinstance(value, Decimal) else value))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65_536)
 def exact(value: Decimal) -> Fraction:
     """A policy's decimal (a commitment, a percentage) as an exact fraction, converted once."""
     return Fraction(value)
