@@ -72,15 +72,16 @@ class _Terms:
     policy: Policy
 
 
-def _terms(session: Session, account: AccountRow, version_id: int | None, at: datetime) -> _Terms:
-    """The account's SLA as it applies to a ticket: the version in force at creation, plan and contract applied."""
-    if version_id is None:
-        if account.policy_key is None:
-            raise InvalidError.one(f"account '{account.id}' is on no SLA yet; give it a policy first", "account_id")
-        version = version_in_force(session, account.policy_key, at)
-    else:
-        version = session.get_one(PolicyVersionRow, version_id)
+def _terms(account: AccountRow, version: PolicyVersionRow) -> _Terms:
+    """The ticket's SLA version as it applies to its account: plan and contract applied."""
     return _Terms(account, version, effective_for(version, core_account(account)))
+
+
+def _new_terms(session: Session, account: AccountRow, at: datetime) -> _Terms:
+    """For a new ticket: the version of the account's SLA in force at its creation."""
+    if account.policy_key is None:
+        raise InvalidError.one(f"account '{account.id}' is on no SLA yet; give it a policy first", "account_id")
+    return _terms(account, version_in_force(session, account.policy_key, at))
 
 
 def _instant(actor: Actor, at: datetime | None, now: datetime) -> datetime:
@@ -119,9 +120,10 @@ def create_ticket(database: Database, actor: Actor, new: NewTicket, now: datetim
         if account is None:
             raise NotFoundError("account", new.account_id)
         if new.idempotency_key and (seen := repo.ticket_by_key(session, account.id, new.idempotency_key)):
-            return _view(session, seen, now, created=False)
+            version = session.get_one(PolicyVersionRow, seen.policy_version_id)
+            return _view(session, seen, _terms(account, version), now, created=False)
         at = _instant(actor, new.at, now)
-        terms = _terms(session, account, None, at)
+        terms = _new_terms(session, account, at)
         _check_level(terms.policy, new.level)
         ticket = _new_ticket(actor, new, terms, at)
         session.add(ticket)
@@ -182,11 +184,12 @@ def _check_event(actor: Actor, event: NewEvent, policy: Policy) -> NewEvent:
     return event
 
 
-def _visible_ticket(session: Session, actor: Actor, ticket_id: int, *, lock: bool) -> TicketRow:
-    ticket = repo.lock_ticket(session, ticket_id) if lock else session.get(TicketRow, ticket_id)
-    if ticket is None or not actor.may_see_account(ticket.account_id):
+def _visible_ticket(session: Session, actor: Actor, ticket_id: int, *, lock: bool) -> tuple[TicketRow, _Terms]:
+    found = repo.ticket_with_terms(session, ticket_id, lock=lock)
+    if found is None or not actor.may_see_account(found[0].account_id):
         raise NotFoundError("ticket", ticket_id)
-    return ticket
+    ticket, account, version = found
+    return ticket, _terms(account, version)
 
 
 def add_event(
@@ -195,11 +198,9 @@ def add_event(
     """Record one event and bring the ticket's target states up to date; a repeated key replays."""
     now = now or utc_now()
     with database.writing() as session:
-        ticket = _visible_ticket(session, actor, ticket_id, lock=True)
+        ticket, terms = _visible_ticket(session, actor, ticket_id, lock=True)
         if event.idempotency_key and repo.event_by_key(session, ticket.id, event.idempotency_key):
-            return _view(session, ticket, now, created=False)
-        account = session.get_one(AccountRow, ticket.account_id)
-        terms = _terms(session, account, ticket.policy_version_id, ticket.created_at)
+            return _view(session, ticket, terms, now, created=False)
         event = _check_event(actor, event, terms.policy)
         rows = repo.events_of(session, ticket.id)
         row = _event_row(actor, ticket, event, rows[-1].seq + 1, _instant(actor, event.at, now), now)
@@ -229,20 +230,18 @@ def _event_row(
     )
 
 
-def _view(session: Session, ticket: TicketRow, now: datetime, *, created: bool) -> TicketView:
-    account = session.get_one(AccountRow, ticket.account_id)
-    terms = _terms(session, account, ticket.policy_version_id, ticket.created_at)
+def _view(session: Session, ticket: TicketRow, terms: _Terms, now: datetime, *, created: bool) -> TicketView:
     rows = repo.events_of(session, ticket.id)
     at = max([now, *(row.at for row in rows)])
-    verdict = clocks.evaluate(ticket, rows, terms.policy, core_account(account), at)
+    verdict = clocks.evaluate(ticket, rows, terms.policy, core_account(terms.account), at)
     return TicketView(ticket, verdict.clocks, created=created, events=rows)
 
 
 def get_ticket(database: Database, actor: Actor, ticket_id: int, now: datetime | None = None) -> TicketView:
     """A ticket with every target's live state and its events (a customer never sees internal notes)."""
     with database.reading() as session:
-        ticket = _visible_ticket(session, actor, ticket_id, lock=False)
-        view = _view(session, ticket, now or utc_now(), created=False)
+        ticket, terms = _visible_ticket(session, actor, ticket_id, lock=False)
+        view = _view(session, ticket, terms, now or utc_now(), created=False)
     if actor.is_provider:
         return view
     public = [e for e in view.events if e.public is not False]

@@ -9,12 +9,24 @@ from typing import Any
 from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from troth.storage.models import TargetStateRow, TicketEventRow, TicketRow
+from troth.storage.models import AccountRow, PolicyVersionRow, TargetStateRow, TicketEventRow, TicketRow
 
 
-def lock_ticket(session: Session, ticket_id: int) -> TicketRow | None:
-    """The ticket, locked until the transaction ends, so two events of one ticket never interleave."""
-    return session.get(TicketRow, ticket_id, with_for_update=True)
+def ticket_with_terms(
+    session: Session, ticket_id: int, *, lock: bool
+) -> tuple[TicketRow, AccountRow, PolicyVersionRow] | None:
+    """A ticket with its account and policy version in one query; with `lock`, the ticket row is
+    locked until the transaction ends, so two events of one ticket never interleave."""
+    query = (
+        select(TicketRow, AccountRow, PolicyVersionRow)
+        .join(AccountRow, AccountRow.id == TicketRow.account_id)
+        .join(PolicyVersionRow, PolicyVersionRow.id == TicketRow.policy_version_id)
+        .where(TicketRow.id == ticket_id)
+    )
+    if lock:
+        query = query.with_for_update(of=TicketRow)
+    found = session.execute(query).one_or_none()
+    return None if found is None else (found[0], found[1], found[2])
 
 
 def ticket_by_key(session: Session, account_id: str, idempotency_key: str) -> TicketRow | None:
