@@ -177,3 +177,37 @@ def test_every_route_serves_its_rightful_caller(world: Personas, database: Datab
     for method, route in _routes():
         answer = world.ada.request(**_request(route, method, ids))
         assert 200 <= answer.status_code < 300, f"{method} {route.path} -> {answer.status_code}: {answer.text[:300]}"
+
+
+BAD_BODIES: dict[str, Any] = {
+    "a list instead of an object": [],
+    "an unknown field": {"no_such_field": 1},
+    "wrong types": {"name": 1, "subject": [], "level": {}, "text": 3, "message": 4, "month": 5, "account_id": 6},
+}
+
+
+def test_bad_input_on_every_write_route_is_refused_and_stores_nothing(world: Personas, database: Database) -> None:
+    """Wrong types, unknown fields, unknown ids and oversized bodies: a 4xx, and no row changes."""
+    ids = _acme_world(world, database)
+    unknown = {
+        name: value if name in NOT_IDS else 987_654_321 if isinstance(value, int) else "nothing"
+        for name, value in ids.items()
+    }
+    nobody = -1  # every row counts, tokens included
+    for method, route in _routes():
+        if method not in WRITE_METHODS:
+            continue
+        requests = []
+        if route.body_field is not None:
+            good = _request(route, method, ids)
+            requests += [{**good, "json": body} for body in BAD_BODIES.values()]
+            requests.append({**good, "json": None, "content": b"{" + b" " * 300_000 + b"}"})
+        if route.dependant.path_params:
+            requests.append(_request(route, method, unknown))
+        for request in requests:
+            before = _snapshot(database, nobody)
+            answer = world.ada.request(**request)
+            where = f"{method} {route.path} -> {answer.status_code}: {answer.text[:200]}"
+            assert 400 <= answer.status_code < 500, where
+            assert answer.json()["detail"], where
+            assert _snapshot(database, nobody) == before, f"{where} changed stored data"
