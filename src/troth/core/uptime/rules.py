@@ -127,7 +127,7 @@ class MeasurementRules:
         degraded = Reason(
             kind=ReasonKind.DEGRADED,
             key="degraded",
-            text="degraded service, which the policy does not count as downtime",
+            text="degraded service, which the policy does not count as downtime (degraded: none)",
             clause=self.uptime_clause,
         )
         return (*ineligible, degraded)
