@@ -174,3 +174,32 @@ def test_the_output_encoder_writes_what_orjson_writes() -> None:
     written = b"".join(encode_chunks(clocks)).split(b"\n")
     assert written[-1] == b""
     assert written[:-1] == [orjson.dumps(row_object(clocks, row)) for row in range(n)]
+
+
+def test_workers_read_a_large_file_exactly_like_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = []
+    for i in range(3000):
+        rows.append({"ticket": f"T-{i % 700}", "at": "2026-03-19T10:00:00Z", "type": "created", "account": f"a{i % 7}"})
+        rows.append({"ticket": f"T-{i % 700}", "at": "2026-03-19T10:05:00Z", "type": "reply", "author": "agent"})
+    lines = [orjson.dumps(r) for r in rows]
+    lines[4321] = b'{"ticket": "T-1", "at": "2026-03-19T10:00:00Z", "type": "status", "status": "open", "n": 1}'
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    monkeypatch.setattr(event_scan, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(event_scan, "worker_count", lambda: 1)
+    serial = decoded(event_scan.scan_events(str(path), WORDS))
+    monkeypatch.setattr(event_scan, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(event_scan, "worker_count", lambda: 2)
+    assert decoded(event_scan.scan_events(str(path), WORDS)) == serial
+
+
+def test_workers_locate_an_error_by_its_line_in_the_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = orjson.dumps({"ticket": "T-1", "at": "2026-03-19T10:00:00Z", "type": "resolved"})
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\n".join([good] * 999 + [b'{"ticket": "T-1", "at": "then", "type": "resolved"}']) + b"\n")
+    monkeypatch.setattr(event_scan, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(event_scan, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(event_scan, "worker_count", lambda: 2)
+    with pytest.raises(InputError) as raised:
+        event_scan.scan_events(str(path), WORDS)
+    assert (raised.value.line, raised.value.field) == (1000, "at")

@@ -8,12 +8,14 @@ compact JSON `orjson.dumps` writes for the same row (the tests compare the two).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
 import numpy.typing as npt
 import orjson
 
+from troth.batch.workers import ordered_map
 from troth.core.clocks.columns import ClockColumns, Flags, Ints
 from troth.core.clocks.rules import STATUS_CODES
 from troth.core.instants import format_utc, from_epoch
@@ -98,16 +100,37 @@ def _json_strings(texts: Sequence[str]) -> U8:
     return _slots([orjson.dumps(text) for text in texts])
 
 
+@dataclass(frozen=True, slots=True)
+class _Encoding:
+    clocks: ClockColumns
+    names: tuple[U8, U8, U8, U8]
+    instant: Instants
+
+
+_SHARED: list[_Encoding] = []
+"""What forked encoding workers inherit from the parent (set just before they start)."""
+
+
 def encode_chunks(clocks: ClockColumns) -> Iterator[bytes]:
     """The output lines, a chunk of rows at a time, each line ending with a newline."""
-    tickets = _json_strings(clocks.ticket_ids)
-    targets = _json_strings(clocks.targets)
-    levels = _json_strings(clocks.levels)
-    statuses = _json_strings([s.value for s in STATUS_CODES])
-    instant = Instants(clocks)
-    for first in range(0, len(clocks), CHUNK_ROWS):
-        rows = np.arange(first, min(first + CHUNK_ROWS, len(clocks)))
-        yield _chunk(clocks, rows, (tickets, targets, levels, statuses), instant)
+    names = (
+        _json_strings(clocks.ticket_ids),
+        _json_strings(clocks.targets),
+        _json_strings(clocks.levels),
+        _json_strings([s.value for s in STATUS_CODES]),
+    )
+    _SHARED[:] = [_Encoding(clocks, names, Instants(clocks))]
+    try:
+        with ordered_map(_encode, list(range(0, len(clocks), CHUNK_ROWS))) as chunks:
+            yield from chunks
+    finally:
+        _SHARED.clear()
+
+
+def _encode(first: int) -> bytes:
+    shared = _SHARED[0]
+    rows = np.arange(first, min(first + CHUNK_ROWS, len(shared.clocks)))
+    return _chunk(shared.clocks, rows, shared.names, shared.instant)
 
 
 def _chunk(clocks: ClockColumns, rows: Ints, names: tuple[U8, U8, U8, U8], instant: Instants) -> bytes:

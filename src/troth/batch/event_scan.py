@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,6 +24,7 @@ from troth.batch.event_tickets import ticket_codes
 from troth.batch.event_values import NO_MATCH, Lookup, instants, n_words
 from troth.batch.json_shape import PAD, U8, Literal, Shape, Words, shape_of, words_at
 from troth.batch.jsonl import display_name, parse_line
+from troth.batch.workers import ordered_map, worker_count
 from troth.core.clocks import EventKind, TicketEvent
 from troth.core.clocks.columns import AUTHOR_CODES, KIND_CODES, NONE, EventColumns
 from troth.core.errors import InputError
@@ -33,6 +34,8 @@ Ints = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]
 
 BLOCK_BYTES = 1 << 22
+PARALLEL_BYTES = 16 << 20
+"""Smaller files are read in this process: starting workers would cost more than it saves."""
 MAX_SCANNED_TEXT = 200
 """Longer ids and vocabulary words are read line by line (the scan reads at most PAD bytes past a string)."""
 FIELDS = (
@@ -69,6 +72,8 @@ class Block:
     public: Flags
     automated: Flags
     status: Ints
+    accounts: tuple[str, ...]
+    """The account names `account` codes index (the reader's table when the block was read)."""
 
 
 class Tables:
@@ -126,6 +131,7 @@ def block_of_events(events: list[TicketEvent], tables: Tables) -> Block:
         public=flags([e.public for e in events]),
         automated=flags([e.automated for e in events]),
         status=ints([NONE if e.status is None else tables.statuses.index(e.status) for e in events]),
+        accounts=tuple(tables.accounts),
     )
 
 
@@ -285,6 +291,7 @@ def _decode(s: Scanned, lines: int, first_line: int, tables: Tables) -> Block | 
         public=public | ~reply,
         automated=reply & automated,
         status=np.where(is_kind[EventKind.STATUS], status, NONE),
+        accounts=tuple(tables.accounts),
     )
 
 
@@ -331,9 +338,11 @@ def _merge(blocks: list[Block], tables: Tables) -> EventColumns:
         if blocks
         else np.zeros((0, 0), dtype=np.uint64)
     )
+    skip = {"ticket_words", "accounts", "account"}
     columns = {
-        f.name: np.concatenate([getattr(b, f.name) for b in blocks]) for f in fields(Block) if f.name != "ticket_words"
+        f.name: np.concatenate([getattr(b, f.name) for b in blocks]) for f in fields(Block) if f.name not in skip
     }
+    columns["account"] = np.concatenate([_global_accounts(b, tables) for b in blocks])
     length = columns.pop("ticket_length")
     kind = columns["kind"]
     codes, ids = ticket_codes(words.astype(np.uint64), length, kind == KIND_CODES.index(EventKind.CREATED))
@@ -345,6 +354,12 @@ def _merge(blocks: list[Block], tables: Tables) -> EventColumns:
         accounts=tuple(tables.accounts),
         statuses=tables.statuses,
     )
+
+
+def _global_accounts(block: Block, tables: Tables) -> Ints:
+    """The block's account codes in the reader's table (blocks read by workers have their own)."""
+    remap = np.array([tables.account(name) for name in block.accounts] + [NONE], dtype=np.int64)
+    return remap[block.account]  # NONE (-1) picks the last entry, NONE
 
 
 @contextmanager
@@ -367,17 +382,95 @@ def _scannable(tables: Tables) -> bool:
 
 def scan_events(path: str, words: line_reader.Vocabulary, progress: line_reader.Progress | None = None) -> EventColumns:
     """Every event of the file at `path` (or standard input for `-`) as columns."""
-    name = display_name(path)
     tables = Tables(words)
-    scanning = _scannable(tables)
+    if path == "-" or worker_count() < 2 or _size(path) < PARALLEL_BYTES:
+        return _merge(list(_read_serially(path, tables, progress)), tables)
+    tasks = [RangeTask(path=path, offset=o, size=n, words=words) for o, n in _ranges(path)]
     blocks: list[Block] = []
+    line, done = 1, 0
+    with ordered_map(_read_range, tasks) as results:
+        for result in results:
+            if isinstance(result, RangeError):
+                where = line + result.line - 1
+                raise InputError(result.message, file=display_name(path), line=where, field=result.field)
+            block, lines, size = result
+            blocks.append(replace(block, sequence=block.sequence + (line - 1)))
+            line, done = line + lines, done + size
+            if progress is not None:
+                progress(done)
+    return _merge(blocks, tables)
+
+
+def _size(path: str) -> int:
+    try:
+        return Path(path).stat().st_size
+    except OSError:
+        return 0  # the serial reader reports it
+
+
+def _read_serially(path: str, tables: Tables, progress: line_reader.Progress | None) -> Iterator[Block]:
+    name = display_name(path)
+    scanning = _scannable(tables)
     line, done = 1, 0
     with _opened(path) as handle:
         for block in _blocks(handle):
             scanned = scan_block(block, line, tables) if scanning else None
-            blocks.append(scanned if scanned is not None else read_block_lines(block, line, name, tables))
+            yield scanned if scanned is not None else read_block_lines(block, line, name, tables)
             line += block.count(b"\n")
             done += len(block)
             if progress is not None:
                 progress(done)
-    return _merge(blocks, tables)
+
+
+# ----- reading ranges of a file in worker processes ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RangeTask:
+    path: str
+    offset: int
+    size: int
+    words: line_reader.Vocabulary
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RangeError:
+    """An input error in a range, its line counted from the range's first line (1)."""
+
+    message: str
+    line: int
+    field: str | None
+
+
+def _ranges(path: str) -> list[tuple[int, int]]:
+    """(offset, size) of blocks of whole lines, found by looking for a newline after each block size."""
+    try:
+        size = Path(path).stat().st_size
+        handle = Path(path).open("rb")  # noqa: SIM115  (closed below; the OSError must be told apart)
+    except OSError as error:
+        raise InputError(f"cannot be read: {error.strerror}", file=path) from None
+    starts = [0]
+    with handle:
+        while starts[-1] + BLOCK_BYTES < size:
+            handle.seek(starts[-1] + BLOCK_BYTES)
+            handle.readline()
+            if handle.tell() >= size:
+                break
+            starts.append(handle.tell())
+    ends = [*starts[1:], size]
+    return [(a, b - a) for a, b in zip(starts, ends, strict=True) if b > a]
+
+
+def _read_range(task: RangeTask) -> tuple[Block, int, int] | RangeError:
+    """Read one range (in a worker): its block, its line count and its size, or its first error."""
+    with Path(task.path).open("rb") as handle:
+        handle.seek(task.offset)
+        data = handle.read(task.size)
+    block = data if data.endswith(b"\n") else data + b"\n"
+    tables = Tables(task.words)
+    try:
+        scanned = scan_block(block, 1, tables) if _scannable(tables) else None
+        result = scanned if scanned is not None else read_block_lines(block, 1, display_name(task.path), tables)
+    except InputError as error:
+        return RangeError(message=error.message, line=error.line or 1, field=error.field)
+    return result, block.count(b"\n"), len(data)
