@@ -126,7 +126,7 @@ def run_troth(events: Path, accounts: Path, output: Path) -> tuple[float, float]
     command = [str(TROTH), "tickets", "evaluate", str(POLICY), str(events), "--accounts", str(accounts), "--at", AT]
     with output.open("wb") as out:
         began = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE)  # noqa: S603  (our own command)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - began
     if status != 0:
@@ -204,11 +204,23 @@ def naive_ticket(
         pauses.append((since, at))
     rule = rules[zones[str(created["account"])]]
     calendar, response, restore = HOURS[level]
-    rows = [naive_target(name, "first_response", calendar, rule, start, response, reply or at, [], reply is not None)]
+    rows = [
+        naive_target(
+            name, "first_response", calendar, rule, start, response, reply or at, [], stopped=reply is not None
+        )
+    ]
     if restore is not None and created.get("platform_level"):
         rows.append(
             naive_target(
-                name, "restoration", calendar, rule, start, restore, restored or at, pauses, restored is not None
+                name,
+                "restoration",
+                calendar,
+                rule,
+                start,
+                restore,
+                restored or at,
+                pauses,
+                stopped=restored is not None,
             )
         )
     return rows
@@ -223,6 +235,7 @@ def naive_target(
     length: int,
     end: datetime,
     pauses: list[tuple[datetime, datetime]],
+    *,
     stopped: bool,
 ) -> dict[str, object]:
     if calendar == "24x7":
@@ -251,9 +264,8 @@ def main() -> None:
         began = time.perf_counter()
         events, accounts, count = generate(base / "big", args.tickets)
         size = events.stat().st_size / 2**20
-        print(
-            f"generated {args.tickets:,} tickets, {count:,} events ({size:,.0f} MiB) in {time.perf_counter() - began:.1f} s"
-        )
+        took = time.perf_counter() - began
+        print(f"generated {args.tickets:,} tickets, {count:,} events ({size:,.0f} MiB) in {took:.1f} s")
         wall, rss = run_troth(events, accounts, base / "big" / "clocks.jsonl")
         lines = sum(1 for _ in (base / "big" / "clocks.jsonl").open("rb"))
         print(
