@@ -229,8 +229,14 @@ def json_lines(rows: list[Row]) -> bytes:
     return orjson.dumps(rows)[1:-1].replace(_BETWEEN_ROWS, b'}\n{"account":') + b"\n"
 
 
-def _credits_table(statements: list[CreditStatement]) -> None:
+def _console() -> Console:
+    """Standard output for a person; wide when it is a file, so that tables are not truncated."""
     console = Console(highlight=False, emoji=False)
+    return console if console.is_terminal else Console(highlight=False, emoji=False, width=160)
+
+
+def _credits_table(statements: list[CreditStatement]) -> None:
+    console = _console()
     table = Table(title="Service credits", title_justify="left")
     for header in (
         "Account",
@@ -262,9 +268,9 @@ def _credits_table(statements: list[CreditStatement]) -> None:
                     "downtime_minutes",
                     "excluded_minutes",
                     "credit_percent",
-                    "credit_amount",
                 )
             ),
+            f"{row['credit_amount']} {statement.currency}",
             Text(str(row["status"]), style=style),
         )
     console.print(table)
@@ -288,7 +294,7 @@ def _bar_style(row: Row) -> str:
 
 
 def _uptime_table(rows: list[Row], by: PeriodKind) -> None:
-    console = Console(highlight=False, emoji=False)
+    console = _console()
     accounts: dict[str, list[Row]] = {}
     for row in rows:
         accounts.setdefault(str(row["account"]), []).append(row)

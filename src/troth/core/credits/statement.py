@@ -40,6 +40,7 @@ class CreditStatement:
     credit_amount: Decimal
     status: CreditStatus
     explanation: tuple[str, ...]
+    currency: str = "USD"
 
     def as_row(self) -> dict[str, object]:
         """The contract's JSON object, keys in the contract's order."""
@@ -134,4 +135,5 @@ def _statement(
         credit_amount=owed.amount if pay else Decimal(0),
         status=status,
         explanation=tuple(lines),
+        currency=given.account.currency,
     )
