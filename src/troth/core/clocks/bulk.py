@@ -8,7 +8,6 @@ targets into one row per period, and each (calendar, time zone) group of rows is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -17,8 +16,8 @@ from troth.core.calendars import compile_calendar
 from troth.core.clocks.breaks import RowBreaks, add_with_breaks, elapsed_with_breaks
 from troth.core.clocks.bulk_timeline import (
     TicketTable,
-    _codes,
     check_tickets,
+    code_table,
     first_in_group,
     last_in_group,
     ticket_table,
@@ -67,7 +66,7 @@ def evaluate_columns(
     """
     check_tickets(events)
     policies = assignment.policies
-    levels = _codes(events.levels, [p.default_level for p in policies])
+    levels = code_table(events.levels, [p.default_level for p in policies])
     events = replace(events, levels=levels)
     defaults = np.array([levels.index(p.default_level) for p in policies], dtype=np.int64)
     table = ticket_table(events, at=at, default_level=defaults[assignment.ticket_policy])
@@ -363,11 +362,3 @@ def _placed(n: int, rows: Ints, values: Ints, present: Flags) -> tuple[Ints, Fla
     out[rows] = values
     has[rows] = present
     return out, has
-
-
-def assignment_for(
-    policies: Sequence[Policy], ticket_policy: Ints, zones: Sequence[str | None], ticket_zone: Ints
-) -> Assignment:
-    return Assignment(
-        policies=tuple(policies), ticket_policy=ticket_policy, zones=tuple(zones), ticket_zone=ticket_zone
-    )

@@ -146,7 +146,8 @@ def _created_twice(events: EventColumns, created: Ints) -> TicketError:
     return TicketError(f"ticket '{ticket}' is created twice", sequence=int(events.sequence[row]), field="type")
 
 
-def _codes(names: Sequence[str], extra: Sequence[str]) -> tuple[str, ...]:
+def code_table(names: Sequence[str], extra: Sequence[str]) -> tuple[str, ...]:
+    """`names`, then those of `extra` not among them: codes into `names` keep their meaning."""
     return tuple(names) + tuple(name for name in dict.fromkeys(extra) if name not in names)
 
 
@@ -209,7 +210,7 @@ def _table(e: EventColumns, group: Ints, n_groups: int, default_level: Ints, *, 
     last_kind, _ = last_in_group(group, e.kind, n_groups, NONE)
     resolved_at, _ = last_in_group(group, e.at, n_groups, 0)
     has_resolved = last_kind == RESOLVED
-    statuses = _codes(e.statuses, [OPEN_STATUS])
+    statuses = code_table(e.statuses, [OPEN_STATUS])
     return TicketTable(
         ticket=ticket,
         created_at=e.at[created],
