@@ -50,6 +50,7 @@ from troth.storage.schema import integrity_problems, rebuild
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS_PER_TICKET = 12
+BASELINE_SECONDS = 5.0
 ACCOUNT = "loadtest"
 
 
@@ -113,6 +114,20 @@ def kill_hard(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
+def cpu_seconds(group: int) -> float:
+    """CPU time (user + system) used so far by every process of the server's process group (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended while we looked
+        if int(fields[2]) == group:  # fields after the name: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=30)
@@ -128,11 +143,17 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def post(self, path: str, body: dict[str, object]) -> tuple[int, bytes]:
+        data = json.dumps(body).encode()
+        request = f"POST {path} HTTP/1.1\r\n{self.head}Content-Length: {len(data)}\r\n\r\n".encode() + data
+        return await self.send(request)
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        return await self.send(f"GET {path} HTTP/1.1\r\n{self.head}\r\n".encode())
+
+    async def send(self, request: bytes) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         assert self.reader is not None
-        data = json.dumps(body).encode()
-        request = f"POST {path} HTTP/1.1\r\n{self.head}Content-Length: {len(data)}\r\n\r\n".encode() + data
         try:
             self.writer.write(request)
             status_line = await self.reader.readline()
@@ -217,6 +238,41 @@ async def load(server: Server, clients: int, seconds: float) -> Stats:
     return stats
 
 
+async def probe(server: Server, clients: int, seconds: float, path: str) -> tuple[int, list[float]]:
+    """GET `path` as fast as the clients can: the server's ceiling for a request doing (almost) nothing."""
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+
+    async def one() -> None:
+        connection = Connection(server.port, server.token)
+        try:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                status, _ = await connection.get(path)
+                if status == 200:
+                    latencies.append(time.perf_counter() - started)
+        finally:
+            connection.close()
+
+    await asyncio.gather(*(one() for _ in range(clients)))
+    return len(latencies), latencies
+
+
+def baselines(process: subprocess.Popen[bytes], server: Server, clients: int) -> dict[str, object]:
+    """Requests per second and server CPU per request for two near-empty routes, for scale."""
+    found: dict[str, object] = {}
+    for path in ("/health", "/api/me"):
+        started = cpu_seconds(process.pid)
+        count, latencies = asyncio.run(probe(server, clients, BASELINE_SECONDS, path))
+        used = cpu_seconds(process.pid) - started
+        found[path] = {
+            "per_second": round(count / BASELINE_SECONDS, 1),
+            "p50_ms": round(percentile_ms(latencies, 50), 2),
+            "server_cpu_ms": round(1000 * used / max(count, 1), 2),
+        }
+    return found
+
+
 def stored_keys(database_url: str) -> tuple[int, set[str]]:
     """The number of stored events and every idempotency key stored (tickets' and events')."""
     database = open_database(database_url)
@@ -274,13 +330,19 @@ def run_load(database_url: str, name: str, *, clients: int, seconds: float, work
     token = prepare(database_url)
     port = free_port()
     process = start_server(database_url, port, workers)
+    server = Server(database_url, port, token)
     try:
-        stats = asyncio.run(load(Server(database_url, port, token), clients, seconds))
+        started = cpu_seconds(process.pid)
+        stats = asyncio.run(load(server, clients, seconds))
+        used = cpu_seconds(process.pid) - started
+        scale = baselines(process, server, clients)
     finally:
         stop(process)
     stored, _ = stored_keys(database_url)
     result = summary(name, stats, seconds)
+    result["server_cpu_ms_per_event"] = round(1000 * used / max(stats.acknowledged, 1), 2)
     result["stored_events"] = stored
+    result["baselines"] = scale
     if stored != stats.acknowledged:
         raise SystemExit(f"stored {stored} events but {stats.acknowledged} were acknowledged: {result}")
     return result
