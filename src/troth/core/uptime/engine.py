@@ -24,7 +24,7 @@ import numpy.typing as npt
 from troth.core.calendars import compile_calendar
 from troth.core.intervals import Epochs, Intervals, LaneAxis
 from troth.core.uptime.rules import MeasurementRules
-from troth.core.uptime.table import OutageTable, Treatment, treatments
+from troth.core.uptime.table import Codes, OutageTable, Treatment, treatments
 from troth.core.uptime.windows import window_intervals
 
 
@@ -57,68 +57,91 @@ def measured_intervals(rules: MeasurementRules, lo: int, hi: int) -> Intervals:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Rows:
-    """One row per (lane, record) pair."""
+    """One row per (lane, record) pair, ready to be laid on the axis by lane or by component lane."""
 
+    axis: LaneAxis
+    starts: Epochs
+    ends: Epochs
     lane: Epochs
-    record: Epochs
+    component_lane: Epochs
+    """lane × number of components + the record's component."""
+    treatment: Codes
+    reason: Codes
 
     @staticmethod
-    def expand(lanes: Sequence[Epochs]) -> _Rows:
+    def expand(table: OutageTable, rules: MeasurementRules, lanes: Sequence[Epochs], axis: LaneAxis) -> _Rows:
         sizes = np.array([len(records) for records in lanes], dtype=np.int64)
         lane = np.repeat(np.arange(len(lanes), dtype=np.int64), sizes)
         record = np.concatenate([np.asarray(r, dtype=np.int64) for r in lanes]) if lanes else lane
-        return _Rows(lane, record.astype(np.int64))
+        treatment, reason = treatments(table, rules)
+        width = max(len(table.component_names), 1)
+        return _Rows(
+            axis=axis,
+            starts=table.starts[record],
+            ends=table.ends[record],
+            lane=lane,
+            component_lane=lane * width + table.components[record],
+            treatment=treatment[record],
+            reason=reason[record],
+        )
+
+    def by_lane(self, select: npt.NDArray[np.bool_]) -> Intervals:
+        return self.axis.place(self.starts[select], self.ends[select], self.lane[select])
+
+    def by_component(self, select: npt.NDArray[np.bool_]) -> Intervals:
+        return self.axis.place(self.starts[select], self.ends[select], self.component_lane[select])
+
+    def treated(self, treatment: Treatment) -> npt.NDArray[np.bool_]:
+        chosen: npt.NDArray[np.bool_] = self.treatment == treatment
+        return chosen
 
 
 def classify(table: OutageTable, rules: MeasurementRules, lanes: Sequence[Epochs], window: tuple[int, int]) -> LaneSets:
     """Classify the minutes of `window` (`[lo, hi)` epoch seconds) for every lane of records."""
-    lo, hi = window
-    axis = LaneAxis.covering(lo, hi)
-    rows = _Rows.expand(lanes)
-    treatment, reason = treatments(table, rules)
-    row_treatment, row_reason = treatment[rows.record], reason[rows.record]
-    starts, ends = table.starts[rows.record], table.ends[rows.record]
-    width = max(len(table.component_names), 1)
-    component_lane = rows.lane * width + table.components[rows.record]
-
-    def place(select: npt.NDArray[np.bool_], on: Epochs) -> Intervals:
-        return axis.place(starts[select], ends[select], on[select])
-
-    measured = measured_intervals(rules, lo, hi)
-    affected = place(np.ones(rows.lane.size, dtype=np.bool_), rows.lane)
+    axis = LaneAxis.covering(*window)
+    rows = _Rows.expand(table, rules, lanes, axis)
+    measured = measured_intervals(rules, *window)
+    affected = rows.by_lane(np.ones(rows.lane.size, dtype=np.bool_))
     measured_affected = axis.intersect_pattern(affected, measured)
-    counted_down = place(row_treatment == Treatment.DOWN, component_lane)
-    counted_degraded = place(row_treatment == Treatment.DEGRADED, component_lane)
-    shields = place(row_treatment == Treatment.SHIELD, component_lane)
-    counted = counted_down.union(counted_degraded)
-    shielded = _shield(axis, rules, counted, shields, table.component_names, window)
-    to_lane = np.arange(len(lanes) * width, dtype=np.int64) // width
+    counted_down = rows.by_component(rows.treated(Treatment.DOWN))
+    counted_degraded = rows.by_component(rows.treated(Treatment.DEGRADED))
+    shields = rows.by_component(rows.treated(Treatment.SHIELD))
+    shielded = _shield(axis, rules, counted_down.union(counted_degraded), shields, table.component_names, window)
     hidden = Intervals.empty()
     for part in shielded:
         hidden = hidden.union(part)
     component_down = axis.intersect_pattern(counted_down.difference(hidden), measured)
     component_degraded = axis.intersect_pattern(counted_degraded.difference(hidden), measured)
+    # Back from component lanes to account lanes: a minute down on any component is down.
+    to_lane = np.arange(len(lanes) * max(len(table.component_names), 1), dtype=np.int64)
+    to_lane //= max(len(table.component_names), 1)
     down = axis.relane(component_down, to_lane)
     degraded = axis.relane(component_degraded, to_lane).difference(down)
-    reason_sets = [axis.relane(part, to_lane) for part in shielded]
-    # Announced maintenance is excluded time of its own, not only a shield over other records.
-    announced = len(rules.windows)
-    reason_sets[announced] = reason_sets[announced].union(place(row_treatment == Treatment.SHIELD, rows.lane))
-    for index in range(announced + 1, len(rules.reasons)):
-        reason_sets.append(place((row_treatment == Treatment.EXCLUDED) & (row_reason == index), rows.lane))
-    excluded = _attribute(measured_affected.difference(down).difference(degraded), reason_sets)
+    reasons = _reason_sets(rows, rules, [axis.relane(part, to_lane) for part in shielded])
     return LaneSets(
         axis=axis,
         lanes=len(lanes),
         measured=measured,
         down=down,
         degraded=degraded,
-        excluded=excluded,
+        excluded=_attribute(measured_affected.difference(down).difference(degraded), reasons),
         unmeasured=affected.difference(measured_affected),
         components=table.component_names,
         component_down=component_down,
         component_degraded=component_degraded.difference(component_down),
     )
+
+
+def _reason_sets(rows: _Rows, rules: MeasurementRules, shielded: list[Intervals]) -> list[Intervals]:
+    """For each reason in `rules.reasons`, the minutes it covers (on account lanes)."""
+    found = list(shielded)
+    # Announced maintenance is excluded time of its own, not only a shield over other records.
+    announced = len(rules.windows)
+    found[announced] = found[announced].union(rows.by_lane(rows.treated(Treatment.SHIELD)))
+    excluded = rows.treated(Treatment.EXCLUDED)
+    for index in range(announced + 1, len(rules.reasons)):
+        found.append(rows.by_lane(excluded & (rows.reason == index)))
+    return found
 
 
 def _shield(

@@ -7,8 +7,8 @@ Decided (docs/uptime-and-credits.md):
 - The error budget is the month's: each row shows what is left of its month's budget at the
   end of the row's period, and the burn rate so far (see `budget.py`).
 
-Rows are produced one account at a time, so a year of days for many accounts streams out
-without holding every row in memory.
+Rows are computed for blocks of accounts (NumPy over accounts × periods) and handed out one
+account at a time, so a year of days for many accounts streams out without ever being held whole.
 """
 
 from __future__ import annotations
