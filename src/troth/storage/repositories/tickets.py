@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, delete, func, insert, select
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from troth.storage.models import AccountRow, PolicyVersionRow, TargetStateRow, TicketEventRow, TicketRow
+
+# The statements of the event path are built once, with bound parameters: building and keying a
+# statement costs more than SQLite takes to run it.
+_TICKET_WITH_TERMS = (
+    select(TicketRow, AccountRow, PolicyVersionRow)
+    .join(AccountRow, AccountRow.id == TicketRow.account_id)
+    .join(PolicyVersionRow, PolicyVersionRow.id == TicketRow.policy_version_id)
+    .where(TicketRow.id == bindparam("ticket_id"))
+)
+_TICKET_WITH_TERMS_LOCKED = _TICKET_WITH_TERMS.with_for_update(of=TicketRow)
 
 
 def ticket_with_terms(
@@ -17,15 +27,8 @@ def ticket_with_terms(
 ) -> tuple[TicketRow, AccountRow, PolicyVersionRow] | None:
     """A ticket with its account and policy version in one query; with `lock`, the ticket row is
     locked until the transaction ends, so two events of one ticket never interleave."""
-    query = (
-        select(TicketRow, AccountRow, PolicyVersionRow)
-        .join(AccountRow, AccountRow.id == TicketRow.account_id)
-        .join(PolicyVersionRow, PolicyVersionRow.id == TicketRow.policy_version_id)
-        .where(TicketRow.id == ticket_id)
-    )
-    if lock:
-        query = query.with_for_update(of=TicketRow)
-    found = session.execute(query).one_or_none()
+    query = _TICKET_WITH_TERMS_LOCKED if lock else _TICKET_WITH_TERMS
+    found = session.execute(query, {"ticket_id": ticket_id}).one_or_none()
     return None if found is None else (found[0], found[1], found[2])
 
 
@@ -37,23 +40,33 @@ def ticket_by_key(session: Session, account_id: str, idempotency_key: str) -> Ti
 _EVENT_COLUMNS = [column for column in TicketEventRow.__table__.c if column.name not in ("ticket_id", "recorded_by")]
 
 
+_EVENTS_OF = (
+    select(*_EVENT_COLUMNS).where(TicketEventRow.ticket_id == bindparam("ticket_id")).order_by(TicketEventRow.seq)
+)
+_EVENTS = cast(Table, TicketEventRow.__table__)
+_STATES = cast(Table, TargetStateRow.__table__)
+_INSERT_EVENT = insert(_EVENTS)
+_INSERTED_COLUMNS = [column.key for column in TicketEventRow.__table__.c if column.key != "id"]
+_EVENT_BY_KEY = select(TicketEventRow.id).where(
+    TicketEventRow.ticket_id == bindparam("ticket_id"), TicketEventRow.idempotency_key == bindparam("key")
+)
+_DELETE_STATES = delete(_STATES).where(TargetStateRow.ticket_id == bindparam("ticket_id"))
+_INSERT_STATES = insert(_STATES)
+
+
 def events_of(session: Session, ticket_id: int) -> list[Row[Any]]:
     """A ticket's events in arrival order, as plain rows (no ORM bookkeeping: this is the hot path)."""
-    query = select(*_EVENT_COLUMNS).where(TicketEventRow.ticket_id == ticket_id).order_by(TicketEventRow.seq)
-    return list(session.execute(query))
+    return list(session.execute(_EVENTS_OF, {"ticket_id": ticket_id}))
 
 
 def insert_event(session: Session, row: TicketEventRow) -> None:
     """Insert a new event as one plain INSERT (the ORM's unit of work costs more than the write)."""
-    values = {column.key: getattr(row, column.key) for column in TicketEventRow.__table__.c if column.key != "id"}
-    session.execute(insert(TicketEventRow), [values])
+    session.execute(_INSERT_EVENT, {key: getattr(row, key) for key in _INSERTED_COLUMNS})
 
 
-def event_by_key(session: Session, ticket_id: int, idempotency_key: str) -> TicketEventRow | None:
-    query = select(TicketEventRow).where(
-        TicketEventRow.ticket_id == ticket_id, TicketEventRow.idempotency_key == idempotency_key
-    )
-    return session.scalars(query).one_or_none()
+def event_by_key(session: Session, ticket_id: int, idempotency_key: str) -> bool:
+    """Whether the ticket already has an event recorded under this idempotency key."""
+    return session.execute(_EVENT_BY_KEY, {"ticket_id": ticket_id, "key": idempotency_key}).first() is not None
 
 
 def states_of(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[TargetStateRow]]:
@@ -68,9 +81,9 @@ def states_of(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[Tar
 
 def replace_states(session: Session, ticket_id: int, rows: Sequence[dict[str, Any]]) -> None:
     """Make the stored states of a ticket exactly `rows` (a level change may change its targets)."""
-    session.execute(delete(TargetStateRow).where(TargetStateRow.ticket_id == ticket_id))
+    session.execute(_DELETE_STATES, {"ticket_id": ticket_id})
     if rows:
-        session.execute(insert(TargetStateRow), list(rows))
+        session.execute(_INSERT_STATES, list(rows))
 
 
 def list_tickets(
