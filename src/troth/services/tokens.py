@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from troth.services.actors import Actor
@@ -46,17 +46,19 @@ def issue_token(session: Session, user: UserRow, name: str) -> IssuedToken:
     return IssuedToken(row, secret)
 
 
+_ACTOR_OF_TOKEN = (
+    select(UserRow.id, UserRow.role, UserRow.account_id)
+    .join(TokenRow, TokenRow.user_id == UserRow.id)
+    .where(TokenRow.token_hash == bindparam("token_hash"), TokenRow.revoked_at.is_(None))
+)
+
+
 def authenticate(database: Database, secret: str) -> Actor | None:
     """The actor a presented secret belongs to, or None if it is unknown or revoked."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    query = (
-        select(UserRow.id, UserRow.role, UserRow.account_id)
-        .join(TokenRow, TokenRow.user_id == UserRow.id)
-        .where(TokenRow.token_hash == hash_secret(secret), TokenRow.revoked_at.is_(None))
-    )
     with database.engine.connect() as connection:  # a plain query: this runs on every request
-        row = connection.execute(query).one_or_none()
+        row = connection.execute(_ACTOR_OF_TOKEN, {"token_hash": hash_secret(secret)}).one_or_none()
     if row is None:
         return None
     return Actor(user_id=row.id, role=Role(row.role), account_id=row.account_id)
