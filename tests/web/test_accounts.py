@@ -92,3 +92,17 @@ def test_a_field_every_account_has_cannot_be_cleared(people: Personas) -> None:
         answer = people.ada.patch("/api/accounts/acme", json={field: None})
         assert answer.status_code == 422, field
         assert answer.json()["detail"][0]["loc"] == ["body", field]
+
+
+def test_a_plan_the_accounts_policy_lacks_is_refused(world: Personas) -> None:
+    answer = world.ada.patch("/api/accounts/acme", json={"plan": "platinum"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "plan"]
+    assert "platinum" in answer.json()["detail"][0]["msg"]
+    assert world.ada.get("/api/accounts/acme").json()["plan"] is None
+
+
+def test_an_unknown_contract_override_is_refused(world: Personas) -> None:
+    answer = world.ada.patch("/api/accounts/acme", json={"overrides": {"levels.9.targets.x.duration": "1h"}})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "overrides"]

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from troth.core.accounts import Account
+from troth.core.errors import PolicyError
 from troth.services.actors import Actor
 from troth.services.clock import utc_now
 from troth.services.errors import ConflictError, InvalidError, NotFoundError
+from troth.services.policies import effective_for
 from troth.storage.database import Database
-from troth.storage.models import AccountRow, PolicyRow
+from troth.storage.models import AccountRow, PolicyRow, PolicyVersionRow
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,6 +66,19 @@ def _apply(account: AccountRow, changes: AccountChanges) -> None:
         setattr(account, name, value)
 
 
+def _check_terms(session: Session, account: AccountRow) -> None:
+    """The account's plan and contract overrides must make sense under every version of its SLA."""
+    if account.policy_key is None:
+        return
+    versions = session.scalars(select(PolicyVersionRow).where(PolicyVersionRow.policy_key == account.policy_key))
+    for version in versions:
+        try:
+            effective_for(version, core_account(account))
+        except PolicyError as error:
+            where = "plan" if "plan" in str(error) else "overrides"
+            raise InvalidError.one(str(error), where) from None
+
+
 def create_account(database: Database, actor: Actor, account_id: str, changes: AccountChanges) -> AccountRow:
     actor.require_admin()
     with database.writing() as session:
@@ -74,6 +89,7 @@ def create_account(database: Database, actor: Actor, account_id: str, changes: A
         account.overrides = {}
         account.trial = False
         _apply(account, changes)
+        _check_terms(session, account)
         session.add(account)
         return account
 
@@ -87,6 +103,7 @@ def update_account(database: Database, actor: Actor, account_id: str, changes: A
             raise NotFoundError("account", account_id)
         _check(session, changes)
         _apply(account, changes)
+        _check_terms(session, account)
         return account
 
 

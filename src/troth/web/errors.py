@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import Scope
 
+from troth.core.errors import TrothError
 from troth.services.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError, ServiceError
 
 
@@ -99,6 +100,12 @@ def _http_error(routes: Sequence[BaseRoute]) -> Callable[[Request, Exception], A
     return handle
 
 
+async def _core_error(request: Request, error: Exception) -> JSONResponse:
+    """A safety net: whatever the core refuses is the request's fault, never the server's."""
+    return JSONResponse({"detail": [{"loc": ["body"], "msg": str(error), "type": "value_error"}]}, status_code=422)
+
+
 def install_error_handlers(app: FastAPI, routes: Sequence[BaseRoute]) -> None:
+    app.add_exception_handler(TrothError, _core_error)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(StarletteHTTPException, _http_error(routes))
