@@ -25,7 +25,8 @@ test: setup
 
 # The storage, service and API tests again, against a real PostgreSQL (installed and started if needed).
 test-postgres: setup
-	TROTH_TEST_DATABASE_URL="$$(bash scripts/postgres-for-tests.sh)" $(BIN)/pytest $(POSTGRES_TESTS)
+	url="$$(bash scripts/postgres-for-tests.sh)" && test -n "$$url" && \
+		TROTH_TEST_DATABASE_URL="$$url" $(BIN)/pytest $(POSTGRES_TESTS)
 
 lint: setup
 	$(BIN)/ruff check src tests bench
