@@ -6,7 +6,7 @@ Personas: Ada the admin, Aaron the agent, Carla a customer user of Acme, Gus a c
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,6 +127,12 @@ def seed_world(app: object, secrets: dict[str, str]) -> None:
     }
     ada.post("/api/maintenance", json=window)
     ada.post("/api/claims", json={"account_id": "acme", "month": "2026-03"})
+
+
+@pytest.fixture(scope="session")
+def seeders() -> tuple[Callable[[Database], dict[str, str]], Callable[[object, dict[str, str]], None]]:
+    """`seed_people` and `seed_world`, for module-scoped fixtures (importing conftest is fragile)."""
+    return seed_people, seed_world
 
 
 @pytest.fixture

@@ -25,10 +25,9 @@ EXAMPLES = int(os.environ.get("TROTH_SCHEMATHESIS_EXAMPLES", "8"))
 
 
 @pytest.fixture(scope="module")
-def fuzzed(engine: Engine) -> Iterator[tuple[Any, str]]:
+def fuzzed(engine: Engine, seeders: Any) -> Iterator[tuple[Any, str]]:
     """An app with Acme on Balto's SLA, a ticket, an outage and a claim; and the admin's token."""
-    from conftest import seed_people, seed_world
-
+    seed_people, seed_world = seeders
     database = Database(engine)
     app = create_app(load_settings({}, database_url="sqlite://", auth_failures_per_minute=10_000), database)
     secrets = seed_people(database)
