@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 
 from troth.batch import event_scan
 from troth.batch.clock_lines import encode_chunks, row_object
+from troth.batch.event_values import instants as scan_instants
 from troth.batch.events import Vocabulary, small_columns
 from troth.core.clocks.columns import AUTHOR_CODES, KIND_CODES, ClockColumns, EventColumns
 from troth.core.errors import InputError
+from troth.core.instants import parse_instant, to_epoch
 
 WORDS = Vocabulary(levels=frozenset({"1", "2", "P3"}), statuses=frozenset({"open", "waiting_on_customer", "closed"}))
 
@@ -203,3 +205,26 @@ def test_workers_locate_an_error_by_its_line_in_the_whole_file(tmp_path: Path, m
     with pytest.raises(InputError) as raised:
         event_scan.scan_events(str(path), WORDS)
     assert (raised.value.line, raised.value.field) == (1000, "at")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    year=st.sampled_from([1, 1999, 2024, 2026, 9999]),
+    month=st.integers(0, 13),
+    day=st.integers(0, 32),
+    hour=st.integers(0, 25),
+    minute=st.integers(0, 61),
+    second=st.integers(0, 61),
+    zone=st.sampled_from(["Z", "+05:30", "-06:00", "+23:59", "-24:00", "+05:60", "z", "+0530", ".5Z"]),
+)
+def test_the_scanned_instant_is_what_fromisoformat_reads(
+    year: int, month: int, day: int, hour: int, minute: int, second: int, zone: str
+) -> None:
+    text = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}{zone}"
+    buffer = np.frombuffer(text.encode() + bytes(64), dtype=np.uint8)
+    scanned = scan_instants(buffer, np.array([0]), np.array([len(text)]))
+    try:
+        expected: int | None = to_epoch(parse_instant(text))
+    except ValueError:
+        expected = None
+    assert (None if scanned is None else int(scanned[0])) == expected

@@ -295,3 +295,11 @@ def test_a_missing_events_file_is_named(tmp_path: Path) -> None:
     code, out, err = run("tickets", "evaluate", "policies/walt-labs.yaml", str(tmp_path / "none.jsonl"))
     assert (code, out) == (2, "")
     assert err.strip() == f"troth: {tmp_path / 'none.jsonl'}: cannot be read: No such file or directory"
+
+
+def test_no_progress_bar_when_standard_error_is_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from troth.cli import tickets
+
+    monkeypatch.setattr(tickets, "PROGRESS_BYTES", 0)
+    with tickets._progress(str(ROOT / "examples" / "eleveo" / "events.jsonl")) as progress:
+        assert progress is None  # pytest captures standard error: not a terminal

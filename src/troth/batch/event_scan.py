@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ import numpy.typing as npt
 from troth.batch import events as line_reader
 from troth.batch.event_tickets import ticket_codes
 from troth.batch.event_values import NO_MATCH, Lookup, instants, n_words
+from troth.batch.event_values import hash_words as _hash
 from troth.batch.json_shape import PAD, U8, Literal, Shape, Words, shape_of, words_at
 from troth.batch.jsonl import display_name, parse_line
 from troth.batch.workers import ordered_map, worker_count
@@ -210,6 +211,7 @@ class Scanned:
 
 
 def _accounts(s: Scanned, rows: Ints, tables: Tables) -> Ints | None:
+    """Account codes of the `created` rows: distinct names found by hash, each verified byte for byte."""
     f = s.fields["account"]
     out = np.full(f.present.size, NONE, dtype=np.int64)
     given = rows[f.is_string[rows]]
@@ -219,13 +221,15 @@ def _accounts(s: Scanned, rows: Ints, tables: Tables) -> Ints | None:
     if longest > MAX_SCANNED_TEXT:
         return None
     words = words_at(s.buffer, f.start[given], f.length[given], n_words(longest))
-    keyed = np.concatenate([words, f.length[given][:, None].astype(np.uint64)], axis=1)
-    distinct, inverse = np.unique(keyed, axis=0, return_inverse=True)
-    codes = []
-    for row in distinct:
-        size = int(row[-1])
-        codes.append(tables.account(row[:-1].tobytes()[:size].decode("ascii")))
-    out[given] = np.array(codes, dtype=np.int64)[inverse.ravel()]
+    hashed = _hash(words, f.length[given])
+    _, first, inverse = np.unique(hashed, return_index=True, return_inverse=True)
+    if not np.array_equal(words, words[first][inverse]):
+        return None  # two names with one hash: let the line reader decide
+    names = [
+        bytes(s.buffer[a : a + n]).decode("ascii")
+        for a, n in zip(f.start[given][first].tolist(), f.length[given][first].tolist(), strict=True)
+    ]
+    out[given] = np.array([tables.account(name) for name in names], dtype=np.int64)[inverse]
     return out
 
 
@@ -332,20 +336,21 @@ def _blocks(handle: BinaryIO) -> Iterator[bytes]:
 
 
 def _merge(blocks: list[Block], tables: Tables) -> EventColumns:
-    width = max((b.ticket_words.shape[1] for b in blocks), default=0)
-    words = (
-        np.concatenate([np.pad(b.ticket_words, ((0, 0), (0, width - b.ticket_words.shape[1]))) for b in blocks])
-        if blocks
-        else np.zeros((0, 0), dtype=np.uint64)
-    )
-    skip = {"ticket_words", "accounts", "account"}
-    columns = {
-        f.name: np.concatenate([getattr(b, f.name) for b in blocks]) for f in fields(Block) if f.name not in skip
+    """One set of columns from the blocks (consumed: each field's block arrays are freed once copied)."""
+    accounts = [_global_accounts(b, tables) for b in blocks]
+    parts = {
+        f.name: [getattr(b, f.name) for b in blocks] for f in fields(Block) if f.name not in {"accounts", "account"}
     }
-    columns["account"] = np.concatenate([_global_accounts(b, tables) for b in blocks])
+    blocks.clear()
+    width = max((w.shape[1] for w in parts["ticket_words"]), default=0)
+    words = np.concatenate([np.pad(w, ((0, 0), (0, width - w.shape[1]))) for w in parts.pop("ticket_words")])
+    columns: dict[str, npt.NDArray[Any]] = {
+        "account": np.concatenate(accounts) if accounts else np.zeros(0, dtype=np.int64)
+    }
+    for name in list(parts):
+        columns[name] = np.concatenate(parts.pop(name))
     length = columns.pop("ticket_length")
-    kind = columns["kind"]
-    codes, ids = ticket_codes(words.astype(np.uint64), length, kind == KIND_CODES.index(EventKind.CREATED))
+    codes, ids = ticket_codes(words, length, columns["kind"] == KIND_CODES.index(EventKind.CREATED))
     return EventColumns(
         ticket=codes,
         **columns,

@@ -25,16 +25,15 @@ def _hash(words: Words, length: Ints) -> Words:
 
 
 def _as_text(words: Words, length: Ints) -> list[str]:
-    """The ids as text; the byte string view drops trailing NULs, so an id ending in one is re-read."""
+    """The ids as text. The byte-string view drops trailing NULs and non-ASCII needs decoding, so
+    only plain ids take the vectorised path."""
     if words.shape[1] == 0:
         return ["" for _ in range(length.size)]
-    raw = np.ascontiguousarray(words).view(f"S{8 * words.shape[1]}").ravel().tolist()
-    texts = []
-    for i, (chunk, size) in enumerate(zip(raw, length.tolist(), strict=True)):
-        if len(chunk) != size:
-            chunk = words[i].tobytes()[:size]
-        texts.append(chunk.decode("utf-8"))
-    return texts
+    raw = np.ascontiguousarray(words).view(f"S{8 * words.shape[1]}").ravel()
+    if np.array_equal(np.strings.str_len(raw), length) and bool(np.all(words & np.uint64(0x8080808080808080) == 0)):
+        texts: list[str] = raw.astype(f"U{8 * words.shape[1]}").tolist()
+        return texts
+    return [words[i].tobytes()[:size].decode("utf-8") for i, size in enumerate(length.tolist())]
 
 
 def _exact(words: Words, length: Ints) -> tuple[Ints, tuple[str, ...]]:

@@ -34,7 +34,7 @@ class Lookup:
         keys = np.array([word_key(e, self.width) for e in encoded], dtype=np.uint64).reshape(self.size, self.width)
         self.words = keys
         self.length = np.array([len(e) for e in encoded], dtype=np.int64)
-        hashed = _hash(keys, self.length)
+        hashed = hash_words(keys, self.length)
         self.order = np.argsort(hashed)
         self.sorted = hashed[self.order]
 
@@ -44,7 +44,7 @@ class Lookup:
         if self.size == 0 or start.size == 0:
             return out
         words = words_at(buffer, start, np.minimum(length, 8 * self.width), self.width)
-        hashed = _hash(words, length)
+        hashed = hash_words(words, length)
         at = np.minimum(np.searchsorted(self.sorted, hashed), self.size - 1)
         index = self.order[at]
         hit = self.length[index] == length
@@ -54,23 +54,26 @@ class Lookup:
         return out
 
 
-def _hash(words: Words, length: Ints) -> Words:
+def hash_words(words: Words, length: Ints) -> Words:
+    """A 64-bit mix of each row's words and length (equal strings, equal hashes; verify before trusting)."""
     h = length.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     for column in range(words.shape[1]):
         h = (h ^ words[:, column]) * np.uint64(0xBF58476D1CE4E5B9)
     return h
 
 
-_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18)
-_OFFSET_DIGITS = (20, 21, 23, 24)
-_PUNCTUATION = {4: ord("-"), 7: ord("-"), 10: ord("T"), 13: ord(":"), 16: ord(":")}
-_DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+_OFFSET_DIGITS = [20, 21, 23, 24]
+_PUNCTUATION = [4, 7, 10, 13, 16]
+_PUNCTUATION_TEXT = np.frombuffer(b"--T::", dtype=np.uint8)
+_DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0], dtype=np.int64)
 
 
-def _number(b: Ints, positions: Sequence[int]) -> Ints:
-    value = np.zeros(b.shape[0], dtype=np.int64)
-    for p in positions:
-        value = value * 10 + (b[:, p] - 48)
+def _number(d: U8, positions: Sequence[int]) -> Ints:
+    """The decimal number whose digit values (0-9) are in columns `positions` of `d`."""
+    value = d[:, positions[0]].astype(np.int64)
+    for p in positions[1:]:
+        value = value * 10 + d[:, p]
     return value
 
 
@@ -90,37 +93,31 @@ def _leap(y: Ints) -> Flags:
     return leap
 
 
-def _canonical(b: Ints, length: Ints) -> tuple[Ints, Flags]:
+def _canonical(b: U8, length: Ints) -> tuple[Ints, Flags]:
     """`YYYY-MM-DDTHH:MM:SSZ` and `...±HH:MM`: epoch seconds, and which strings have that form."""
     zulu, offset = length == 20, length == 25
-    ok = zulu | offset
-    for p in _DIGITS:
-        ok &= (b[:, p] >= 48) & (b[:, p] <= 57)
-    for p, char in _PUNCTUATION.items():
-        ok &= b[:, p] == char
-    ok &= np.where(zulu, b[:, 19] == ord("Z"), (b[:, 19] == ord("+")) | (b[:, 19] == ord("-")))
-    digits = np.where(offset[:, None], b[:, _OFFSET_DIGITS], 48)
-    ok &= np.all((digits >= 48) & (digits <= 57), axis=1) & (~offset | (b[:, 22] == ord(":")))
-    year, month, day = _number(b, (0, 1, 2, 3)), _number(b, (5, 6)), _number(b, (8, 9))
-    hour, minute, second = _number(b, (11, 12)), _number(b, (14, 15)), _number(b, (17, 18))
-    off_hour, off_minute = (
-        _number(np.where(offset[:, None], b, 48), (20, 21)),
-        _number(np.where(offset[:, None], b, 48), (23, 24)),
-    )
-    month_ok = (month >= 1) & (month <= 12)
-    limit = _DAYS_IN_MONTH[np.where(month_ok, month, 0)] - ((month == 2) & ~_leap(year))
-    ok &= (year >= 1) & month_ok & (day >= 1) & (day <= limit)
-    ok &= (hour < 24) & (minute < 60) & (second < 60) & (off_hour < 24) & (off_minute < 60)
-    sign = np.where(b[:, 19] == ord("-"), -1, 1)
+    d = b - np.uint8(48)  # digit values; anything else wraps to 10 or more
+    ok = (zulu | offset) & np.all(d[:, _DIGITS] < 10, axis=1) & np.all(b[:, _PUNCTUATION] == _PUNCTUATION_TEXT, axis=1)
+    sign_char = b[:, 19]
+    ok &= np.where(zulu, sign_char == ord("Z"), (sign_char == ord("+")) | (sign_char == ord("-")))
+    ok &= ~offset | (np.all(d[:, _OFFSET_DIGITS] < 10, axis=1) & (b[:, 22] == ord(":")))
+    year, month, day = _number(d, (0, 1, 2, 3)), _number(d, (5, 6)), _number(d, (8, 9))
+    hour, minute, second = _number(d, (11, 12)), _number(d, (14, 15)), _number(d, (17, 18))
+    shift = np.where(offset, _number(d, (20, 21)) * 3600 + _number(d, (23, 24)) * 60, 0)
+    month = np.where(ok, month, 1)  # keeps the table look-up in range; such rows are not ok anyway
+    limit = _DAYS_IN_MONTH[np.minimum(month, 15)] - ((month == 2) & ~_leap(year))
+    ok &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= limit)
+    ok &= (hour < 24) & (minute < 60) & (second < 60) & (shift < 24 * 3600) & (np.where(offset, d[:, 23], 0) < 6)
+    sign = np.where(sign_char == ord("-"), -1, 1)
     local = _days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-    return local - sign * (off_hour * 3600 + off_minute * 60), ok
+    return local - sign * shift, ok
 
 
 def instants(buffer: U8, start: Ints, length: Ints) -> Ints | None:
     """Epoch seconds of RFC 3339 strings; None when any of them is not an instant."""
     if start.size == 0:
         return np.zeros(0, dtype=np.int64)
-    b = sliding_window_view(buffer, 25)[start].astype(np.int64)
+    b = sliding_window_view(buffer, 25)[start]
     epochs, ok = _canonical(b, length)
     for i in np.flatnonzero(~ok).tolist():
         text = bytes(buffer[start[i] : start[i] + length[i]]).decode("ascii")

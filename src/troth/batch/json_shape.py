@@ -77,6 +77,10 @@ def _gap_table() -> dict[bytes, Gap]:
     return table
 
 
+_KEEP = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
+"""_KEEP[k] keeps the first k bytes of a little-endian word."""
+
+
 def words_at(buffer: U8, start: Ints, length: Ints, n_words: int) -> Words:
     """The bytes `[start, start + length)` of the buffer as `n_words` little-endian words, zero-padded.
 
@@ -84,10 +88,9 @@ def words_at(buffer: U8, start: Ints, length: Ints, n_words: int) -> Words:
     """
     if n_words == 0 or start.size == 0:
         return np.zeros((start.size, n_words), dtype=np.uint64)
-    width = 8 * n_words
-    rows = sliding_window_view(buffer, width)[start]
-    np.copyto(rows, 0, where=np.arange(width, dtype=np.int64) >= length[:, None])
-    words: Words = rows.view("<u8")
+    words: Words = sliding_window_view(buffer, 8 * n_words)[start].view("<u8")
+    for column in range(n_words):
+        words[:, column] &= _KEEP[np.clip(length - 8 * column, 0, 8)]
     return words
 
 

@@ -95,6 +95,7 @@ def evaluate(
         clocks = evaluate_columns(columns, assign(columns, history, known), at=to_epoch(instant))
     except TicketError as error:
         raise located(error, events) from None
+    del columns  # the events are no longer needed: free them before the output is built
     out = sys.stdout.buffer
     for chunk in encode_chunks(clocks):
         out.write(chunk)

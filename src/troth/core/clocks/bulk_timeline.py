@@ -160,7 +160,7 @@ def ticket_table(events: EventColumns, *, at: int, default_level: Ints) -> Ticke
     created_at[events.ticket[created]] = events.at[created]
     alive = created_at <= at
     rows = np.flatnonzero((events.at <= at) & alive[events.ticket])
-    e = events.take(rows)
+    e = events if rows.size == len(events) else events.take(rows)  # usually every event counts: no copy
     e = e.take(_time_order(e))
     new = np.ones(len(e), dtype=np.bool_)
     new[1:] = e.ticket[1:] != e.ticket[:-1]
