@@ -92,13 +92,13 @@ def _excess_share(
     multiple = exact(credits.multiple or Decimal(0))
     share = multiple * excess / measured if measured else Fraction(0)
     amount = money_text(to_money(exact(fee) * share, currency))
+    total, allows, beyond = minutes_text(measured), minutes_text(allowed), minutes_text(excess)
     lines = [
-        f"Allowed downtime at {commitment} %: {minutes_text(measured)} × (100 − {commitment}) % = "
-        f"{minutes_text(allowed)} minutes; downtime beyond it: {minutes_text(figures.downtime_seconds)} − "
-        f"{minutes_text(allowed)} = {minutes_text(excess)} minutes.",
-        f"Credit{clause(credits.clause)}: {credits.multiple} × {money_text(fee)} {currency} × "
-        f"{minutes_text(excess)} ÷ {minutes_text(measured)} minutes = {amount} "
-        f"{currency} (rounded half-up to the minor unit), that is {percent_text(share * 100)} % of the fee.",
+        f"Allowed downtime at {commitment} %: {total} × (100 − {commitment}) % = {allows} minutes; "
+        f"downtime beyond it: {minutes_text(figures.downtime_seconds)} − {allows} = {beyond} minutes.",
+        f"Credit{clause(credits.clause)}: {credits.multiple} × {money_text(fee)} {currency} × {beyond} ÷ {total} "
+        f"minutes = {amount} {currency} (rounded half-up to the minor unit), that is {percent_text(share * 100)} % "
+        "of the fee.",
     ]
     return share, lines
 

@@ -6,7 +6,7 @@ number is shown: minutes and percentages half-up to 4 decimals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -85,12 +85,18 @@ class UptimeFigures:
     weight: Decimal = Decimal(0)
     excluded: tuple[tuple[Reason, int], ...] = ()
     unmeasured_seconds: int = 0
+    downtime_seconds: Fraction = field(init=False)
+    """down + weight × degraded (derived)."""
+    uptime: Fraction = field(init=False)
+    """(measured − downtime) ÷ measured × 100, exactly; 100 when nothing is measured (derived)."""
 
-    @property
-    def downtime_seconds(self) -> Fraction:
-        if not self.degraded_seconds:
-            return Fraction(self.down_seconds)
-        return self.down_seconds + exact(self.weight) * self.degraded_seconds
+    def __post_init__(self) -> None:
+        # Derived once: statements read them many times, and exact fractions are not free.
+        downtime = Fraction(self.down_seconds)
+        if self.degraded_seconds:
+            downtime += exact(self.weight) * self.degraded_seconds
+        object.__setattr__(self, "downtime_seconds", downtime)
+        object.__setattr__(self, "uptime", uptime_percent(self.measured_seconds, downtime))
 
     @property
     def excluded_seconds(self) -> int:
@@ -99,11 +105,6 @@ class UptimeFigures:
     @property
     def untouched_seconds(self) -> int:
         return self.measured_seconds - self.down_seconds - self.degraded_seconds - self.excluded_seconds
-
-    @property
-    def uptime(self) -> Fraction:
-        """(measured − downtime) ÷ measured × 100, exactly; 100 when nothing is measured."""
-        return uptime_percent(self.measured_seconds, self.downtime_seconds)
 
 
 def uptime_percent(measured: int, downtime: Fraction) -> Fraction:
