@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from troth.core.clocks import Author, EventKind, TargetClock, known_statuses
@@ -112,9 +113,22 @@ def _evaluate_and_save(
 
 
 def create_ticket(database: Database, actor: Actor, new: NewTicket, now: datetime | None = None) -> TicketView:
-    """Open a ticket for an account (a customer only for their own); a repeated idempotency key replays."""
+    """Open a ticket for an account (a customer only for their own); a repeated idempotency key replays.
+
+    Two requests with the same key may race (on PostgreSQL both can pass the look-up); the loser's
+    insert breaks the unique key, and it answers with the winner's ticket instead.
+    """
     now = now or utc_now()
     actor.require_account(new.account_id)
+    try:
+        return _create_ticket(database, actor, new, now)
+    except IntegrityError:
+        if not new.idempotency_key:
+            raise
+        return _create_ticket(database, actor, new, now)
+
+
+def _create_ticket(database: Database, actor: Actor, new: NewTicket, now: datetime) -> TicketView:
     with database.writing() as session:
         account = session.get(AccountRow, new.account_id)
         if account is None:

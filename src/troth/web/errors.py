@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import Scope
@@ -105,7 +106,14 @@ async def _core_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": [{"loc": ["body"], "msg": str(error), "type": "value_error"}]}, status_code=422)
 
 
+async def _integrity_error(request: Request, error: Exception) -> JSONResponse:
+    """Two requests raced to create the same thing; the database kept one, this one stored nothing."""
+    detail = "conflicts with a change made at the same time; nothing was stored"
+    return JSONResponse({"detail": detail}, status_code=409)
+
+
 def install_error_handlers(app: FastAPI, routes: Sequence[BaseRoute]) -> None:
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(TrothError, _core_error)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(StarletteHTTPException, _http_error(routes))
