@@ -192,8 +192,11 @@ def _applied(e: EventColumns, group: Ints, position: Ints, n_groups: int) -> tup
     last_reopen, _ = last_in_group(group[reopening], position[reopening], n_groups, -1)
     resolving = (e.kind == RESOLVED) & (position > last_reopen[group])
     end, has_end = first_in_group(group[resolving], position[resolving], n_groups, 0)
-    keep = np.flatnonzero(~has_end[group] | (position <= end[group]))
-    return e.take(keep), group[keep], position[keep]
+    keep = ~has_end[group] | (position <= end[group])
+    if bool(keep.all()):
+        return e, group, position  # nothing after a resolution: no copy
+    rows = np.flatnonzero(keep)
+    return e.take(rows), group[rows], position[rows]
 
 
 def _table(e: EventColumns, group: Ints, n_groups: int, default_level: Ints, *, skipped: int) -> TicketTable:
