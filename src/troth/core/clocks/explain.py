@@ -41,7 +41,7 @@ class Step:
 
 
 def hours(seconds: int) -> str:
-    """Business time as `9h00m` (or `2d 3h15m` past a day of clock time is never meant: days are business days)."""
+    """Business time as hours and minutes (`45h00m`): business days vary by calendar, so no days."""
     sign = "-" if seconds < 0 else ""
     minutes = abs(seconds) // 60
     rest = abs(seconds) % 60
