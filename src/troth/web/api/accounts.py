@@ -16,9 +16,6 @@ from troth.web.errors import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/accounts", tags=["accounts"], responses=ERROR_RESPONSES)
 
-Zone = str
-Currency = str
-
 
 class AccountPatch(Body):
     name: Name | None = None
