@@ -89,6 +89,9 @@ def test_a_month_in_progress_says_its_figures_are_so_far() -> None:
     statement = statements("balto", [account()], [FIVE_HOURS], at="2026-03-20T00:00:00Z")["acme"]
     assert statement.figures.measured_seconds == 14520 * 60  # still the whole month
     assert any("not over" in line for line in statement.explanation)
+    # 300 minutes down against 72.6 allowed: the budget is gone, and it burned fast.
+    budget = next(line for line in statement.explanation if line.startswith("Error budget"))
+    assert budget.startswith("Error budget: spent: 227.4 minutes beyond the 72.6 allowed this month; burn rate")
 
 
 starts = st.integers(min_value=0, max_value=30 * 24 * 60)

@@ -17,7 +17,9 @@ from troth.core.errors import PolicyError
 from troth.core.instants import to_epoch
 from troth.core.intervals import Epochs
 from troth.core.policies.model import Credits, Policy, Uptime
-from troth.core.uptime.figures import UptimeFigures
+from troth.core.uptime.budget import error_budget
+from troth.core.uptime.engine import measured_intervals
+from troth.core.uptime.figures import UptimeFigures, minutes_text, percent_text
 from troth.core.uptime.measure import Subject, measure_totals, records_by_account
 from troth.core.uptime.notes import AccountRecords, RecordNotes, record_notes
 from troth.core.uptime.periods import Month
@@ -64,6 +66,27 @@ def _prepare(terms: AccountTerms, month: Month, rules: MeasurementRules) -> _Pre
     return _Prepared(
         terms=terms, uptime=policy.uptime, credits=policy.credits, rules=rules, window=_span(month, rules.zone)
     )
+
+
+def _budget_line(prepared: _Prepared, figures: UptimeFigures, at: int) -> str:
+    """For a month in progress: how much more downtime the commitment allows, and the burn rate."""
+    lo, hi = prepared.window
+    elapsed = _elapsed(prepared.rules, lo, max(lo, min(at, hi)))
+    budget = error_budget(
+        prepared.uptime.commitment_percent, figures.measured_seconds, elapsed, figures.downtime_seconds
+    )
+    rate = "no burn rate yet" if budget.burn_rate is None else f"burn rate {percent_text(budget.burn_rate)}"
+    allowed = minutes_text(budget.allowed_seconds)
+    if budget.left_seconds < 0:
+        left = f"spent: {minutes_text(-budget.left_seconds)} minutes beyond the {allowed} allowed this month"
+    else:
+        left = f"{minutes_text(budget.left_seconds)} more minutes of downtime of the {allowed} allowed this month"
+    return f"Error budget: {left}; {rate} (1.0 spends it exactly by the month's end)."
+
+
+@lru_cache(maxsize=256)
+def _elapsed(rules: MeasurementRules, lo: int, until: int) -> int:
+    return measured_intervals(rules, lo, until).total()
 
 
 @lru_cache(maxsize=64)
@@ -132,6 +155,7 @@ def _statement(
         lines.append(
             f"The month is not over at the evaluation instant: figures so far, measured against all of {month}."
         )
+        lines.append(_budget_line(prepared, mine, to_epoch(at)))
     return build_statement(
         StatementInput(
             account=account,
