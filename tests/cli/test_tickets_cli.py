@@ -303,3 +303,10 @@ def test_no_progress_bar_when_standard_error_is_not_a_terminal(monkeypatch: pyte
     monkeypatch.setattr(tickets, "PROGRESS_BYTES", 0)
     with tickets._progress(str(ROOT / "examples" / "eleveo" / "events.jsonl")) as progress:
         assert progress is None  # pytest captures standard error: not a terminal
+
+
+@pytest.mark.parametrize("content", ["", "\n\n"])
+def test_an_empty_events_file_gives_no_lines(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text(content, encoding="utf-8")
+    assert run("tickets", "evaluate", "policies/walt-labs.yaml", str(path), "--at", AT) == (0, "", "")

@@ -337,6 +337,8 @@ def _blocks(handle: BinaryIO) -> Iterator[bytes]:
 
 def _merge(blocks: list[Block], tables: Tables) -> EventColumns:
     """One set of columns from the blocks (consumed: each field's block arrays are freed once copied)."""
+    if not blocks:
+        blocks.append(block_of_events([], tables))  # an empty file: no events, same shapes
     accounts = [_global_accounts(b, tables) for b in blocks]
     parts = {
         f.name: [getattr(b, f.name) for b in blocks] for f in fields(Block) if f.name not in {"accounts", "account"}
