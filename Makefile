@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 POSTGRES_TESTS := tests/storage tests/services tests/web
 
-.PHONY: setup run test test-postgres lint bench clean
+.PHONY: setup run examples test test-postgres lint bench clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,17 @@ $(VENV)/.installed: $(BIN)/uv requirements.lock pyproject.toml
 
 setup: $(VENV)/.installed
 
+# The server on embedded SQLite (./troth.db), freshly loaded with the five seed SLAs and demo data.
 run: setup
-	$(BIN)/troth demo-batch
+	$(BIN)/troth demo --reset
+	@echo "Troth is serving on http://127.0.0.1:8000 — API docs at http://127.0.0.1:8000/docs (Ctrl-C stops it)"
+	$(BIN)/troth serve
+
+# The batch contract on the shipped examples: every seed's ticket clocks and credits.
+examples: setup
+	$(BIN)/troth policy check policies/*.yaml
+	$(BIN)/troth tickets evaluate policies/eleveo.yaml examples/eleveo/events.jsonl --accounts examples/eleveo/accounts.jsonl --at 2026-03-20T12:00:00Z
+	$(BIN)/troth credits policies/balto.yaml --month 2026-03 --accounts examples/balto/accounts.jsonl --outages examples/balto/outages.jsonl --at 2026-04-15T00:00:00Z --format table
 
 test: setup
 	$(BIN)/pytest

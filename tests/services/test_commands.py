@@ -37,3 +37,18 @@ def test_db_upgrade_brings_an_empty_database_to_the_latest_revision(tmp_path: Pa
     database = open_database(url)
     assert migrate.current_revision(database.engine) == migrate.head_revision(database.engine)
     database.dispose()
+
+
+def test_demo_reset_reloads_a_database_that_already_holds_the_demo(tmp_path: Path) -> None:
+    """`make run` resets the demo each time it starts, so the second load must succeed too."""
+    root = Path(__file__).resolve().parents[2]
+    url = f"sqlite:///{tmp_path / 'troth.db'}"
+    arguments = ["demo", "--reset", "--database-url", url]
+    arguments += ["--policies", str(root / "policies"), "--examples", str(root / "examples")]
+    runner = CliRunner()
+    first = runner.invoke(app, arguments)
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(app, arguments)
+    assert second.exit_code == 0, second.output
+    assert "admin token:" in second.stdout
+    assert first.stdout != second.stdout  # fresh tokens after the reset

@@ -19,10 +19,11 @@ def drop_everything(engine: Engine) -> None:
             connection.exec_driver_sql("DROP SCHEMA public CASCADE")
             connection.exec_driver_sql("CREATE SCHEMA public")
             return
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        for name in inspect(connection).get_table_names():
+        # SQLite ignores `PRAGMA foreign_keys` inside a transaction, so drop children before parents.
+        present = set(inspect(connection).get_table_names())
+        ordered = [table.name for table in reversed(Base.metadata.sorted_tables) if table.name in present]
+        for name in ordered + sorted(present - set(ordered)):
             connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def rebuild(engine: Engine) -> None:
