@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import orjson
 import typer
@@ -51,19 +51,23 @@ AccountsOption = Annotated[str, typer.Option("--accounts", help="Accounts file (
 OutagesOption = Annotated[str, typer.Option("--outages", help="Outages and maintenance file (JSON Lines).")]
 
 
+_Item = TypeVar("_Item")
+
+
 class _Steps:
     """Progress on standard error in a terminal; does nothing otherwise."""
 
     def __init__(self, progress: Progress | None) -> None:
         self._progress = progress
 
-    def counting(self, description: str, items: Iterable[Outage]) -> Iterator[Outage]:
+    def counting(self, description: str, items: Iterable[_Item], every: int = 1000) -> Iterator[_Item]:
+        """`items`, unchanged, counted on the progress display every `every` items."""
         if self._progress is None:
             yield from items
             return
         task = self._progress.add_task(description, total=None)
         for count, item in enumerate(items, start=1):
-            if count % 1000 == 0:
+            if count % every == 0:
                 self._progress.update(task, completed=count, description=f"{description} ({count:,})")
             yield item
         self._progress.update(task, description=f"{description} (done)", total=1, completed=1)
@@ -195,13 +199,12 @@ def uptime_command(
             datetime.combine(end, datetime.min.time(), UTC) + timedelta(days=33),
         )
         outages = _outages(steps, outages_file, policy, accounts, accounts_file, span)
-        steps.step("Measuring uptime")
         terms = [HistoryTerms(account=a, policy=policies[a.id]) for a in accounts.values()]
         batches = uptime_history(terms, outages, start, end, by, instant)
         if output is OutputFormat.TABLE:
             rows = [row for batch in batches for row in batch]
         else:
-            _write_batches(batches)
+            _write_batches(steps.counting("Measuring and writing, accounts", batches, every=100))
             return
     _uptime_table(rows, by)
 
