@@ -1,9 +1,9 @@
 """The ticket events file (CONTRACT.md, "Ticket events"): one event per line.
 
 Two readers give the same result: a line-by-line one that builds `TicketEvent` values (and names
-the file, line and field of every error), and, for large files, the vectorised scanner in
-`troth.batch.event_scan`, which falls back to the line-by-line reader for any block it cannot read
-exactly. Fields the contract does not name are ignored, as exports carry many of their own.
+the file, line and field of every error), and, for large files, the typed block decoder in
+`troth.batch.event_decode`, which falls back to the line-by-line reader for any block it cannot
+decode exactly. Fields the contract does not name are ignored, as exports carry many of their own.
 """
 
 from __future__ import annotations
@@ -100,11 +100,11 @@ def read_events(path: str, words: Vocabulary) -> list[TicketEvent]:
 
 def read_event_columns(path: str, words: Vocabulary, progress: Progress | None = None) -> EventColumns:
     """Every event of the file as columns (the bulk engine's input)."""
-    from troth.batch.event_scan import scan_events
+    from troth.batch.event_files import decode_events
 
-    return scan_events(path, words, progress)
+    return decode_events(path, words, progress)
 
 
 def small_columns(path: str, words: Vocabulary) -> EventColumns:
-    """The line-by-line reader's columns; the reference the scanner is tested against."""
+    """The line-by-line reader's columns; the reference the block decoder is tested against."""
     return columns_from_events(read_events(path, words))

@@ -1,5 +1,5 @@
-"""The vectorised events scanner reads exactly what the line-by-line reader reads (or fails the same
-way), and the NumPy output encoder writes exactly what orjson writes for each row."""
+"""The block decoder reads exactly what the line-by-line reader reads (or fails the same way), and
+the output encoder writes exactly what orjson writes for each row."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from troth.batch import event_scan
+from troth.batch import event_decode, event_files
 from troth.batch.clock_lines import encode_chunks, row_object
-from troth.batch.event_values import instants as scan_instants
+from troth.batch.event_instants import epochs
 from troth.batch.events import Vocabulary, small_columns
 from troth.core.clocks.columns import AUTHOR_CODES, KIND_CODES, ClockColumns, EventColumns
 from troth.core.errors import InputError
@@ -55,11 +55,11 @@ def read_both(path: Path) -> tuple[object, object]:
         except InputError as error:
             return str(error)
 
-    return attempt(event_scan.scan_events), attempt(small_columns)
+    return attempt(event_files.decode_events), attempt(small_columns)
 
 
 def mostly(valid: list[object], invalid: list[object]) -> st.SearchStrategy[object]:
-    """Valid values nine times in ten, so that most blocks are scanned and some are not."""
+    """Mostly valid values, so that most blocks are decoded and some are read line by line."""
     return (
         st.one_of(*[st.just(v) for v in valid * 3], *[st.just(v) for v in invalid])
         if invalid
@@ -121,10 +121,10 @@ def lines(draw: st.DrawFn) -> bytes:
     blank=st.booleans(),
     block=st.sampled_from([64, 256, 4096]),
 )
-def test_the_scanner_reads_what_the_line_reader_reads(
+def test_the_block_decoder_reads_what_the_line_reader_reads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: list[bytes], ending: bytes, blank: bool, block: int
 ) -> None:
-    monkeypatch.setattr(event_scan, "BLOCK_BYTES", block)
+    monkeypatch.setattr(event_files, "BLOCK_BYTES", block)
     text = ending.join(body) + (ending + ending if blank else ending)
     path = tmp_path / "events.jsonl"
     path.write_bytes(text)
@@ -132,7 +132,7 @@ def test_the_scanner_reads_what_the_line_reader_reads(
     assert fast == slow
 
 
-def test_valid_export_lines_are_scanned_not_read_line_by_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_valid_export_lines_are_decoded_not_read_line_by_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     events = [
         {"ticket": f"T-{i}", "at": "2026-03-19T10:00:00Z", "type": "created", "account": "acme", "level": "2"}
         for i in range(50)
@@ -141,12 +141,26 @@ def test_valid_export_lines_are_scanned_not_read_line_by_line(tmp_path: Path, mo
     path.write_bytes(b"\n".join(orjson.dumps(e) for e in events) + b"\n")
 
     def refuse(*args: object) -> object:
-        raise AssertionError("the scanner fell back to the line reader")
+        raise AssertionError("the decoder fell back to the line reader")
 
-    monkeypatch.setattr(event_scan, "read_block_lines", refuse)
-    scanned = event_scan.scan_events(str(path), WORDS)
-    assert len(scanned) == 100
-    assert scanned.ticket_ids[:3] == ("T-0", "T-1", "T-10")
+    monkeypatch.setattr(event_decode, "read_block_lines", refuse)
+    decoded_columns = event_files.decode_events(str(path), WORDS)
+    assert len(decoded_columns) == 100
+    assert decoded_columns.ticket_ids[:3] == ("T-0", "T-1", "T-10")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [b'{"ticket": "T-\xff", "at": "2026-03-19T10:00:00Z", "type": "resolved"}', b'{"ticket": "\\ud800"}', b"[1]"],
+)
+def test_a_line_json_cannot_read_is_located_as_the_line_reader_locates_it(tmp_path: Path, bad: bytes) -> None:
+    good = orjson.dumps({"ticket": "T-1", "at": "2026-03-19T10:00:00Z", "type": "created"})
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\n".join([good, bad, good]) + b"\n")
+    fast, slow = read_both(path)
+    assert fast == slow
+    assert isinstance(fast, str)
+    assert fast.startswith(f"{path}:2:")
 
 
 def test_the_output_encoder_writes_what_orjson_writes() -> None:
@@ -187,23 +201,23 @@ def test_workers_read_a_large_file_exactly_like_one_process(tmp_path: Path, monk
     lines[4321] = b'{"ticket": "T-1", "at": "2026-03-19T10:00:00Z", "type": "status", "status": "open", "n": 1}'
     path = tmp_path / "events.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    monkeypatch.setattr(event_scan, "BLOCK_BYTES", 4096)
-    monkeypatch.setattr(event_scan, "worker_count", lambda: 1)
-    serial = decoded(event_scan.scan_events(str(path), WORDS))
-    monkeypatch.setattr(event_scan, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(event_scan, "worker_count", lambda: 2)
-    assert decoded(event_scan.scan_events(str(path), WORDS)) == serial
+    monkeypatch.setattr(event_files, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(event_files, "worker_count", lambda: 1)
+    serial = decoded(event_files.decode_events(str(path), WORDS))
+    monkeypatch.setattr(event_files, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(event_files, "worker_count", lambda: 2)
+    assert decoded(event_files.decode_events(str(path), WORDS)) == serial
 
 
 def test_workers_locate_an_error_by_its_line_in_the_whole_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     good = orjson.dumps({"ticket": "T-1", "at": "2026-03-19T10:00:00Z", "type": "resolved"})
     path = tmp_path / "events.jsonl"
     path.write_bytes(b"\n".join([good] * 999 + [b'{"ticket": "T-1", "at": "then", "type": "resolved"}']) + b"\n")
-    monkeypatch.setattr(event_scan, "BLOCK_BYTES", 4096)
-    monkeypatch.setattr(event_scan, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(event_scan, "worker_count", lambda: 2)
+    monkeypatch.setattr(event_files, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(event_files, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(event_files, "worker_count", lambda: 2)
     with pytest.raises(InputError) as raised:
-        event_scan.scan_events(str(path), WORDS)
+        event_files.decode_events(str(path), WORDS)
     assert (raised.value.line, raised.value.field) == (1000, "at")
 
 
@@ -217,14 +231,14 @@ def test_workers_locate_an_error_by_its_line_in_the_whole_file(tmp_path: Path, m
     second=st.integers(0, 61),
     zone=st.sampled_from(["Z", "+05:30", "-06:00", "+23:59", "-24:00", "+05:60", "z", "+0530", ".5Z"]),
 )
-def test_the_scanned_instant_is_what_fromisoformat_reads(
+def test_the_vectorised_instant_is_what_fromisoformat_reads(
     year: int, month: int, day: int, hour: int, minute: int, second: int, zone: str
 ) -> None:
     text = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}{zone}"
-    buffer = np.frombuffer(text.encode() + bytes(64), dtype=np.uint8)
-    scanned = scan_instants(buffer, np.array([0]), np.array([len(text)]))
+    valid = "2026-03-19T10:00:00Z"
+    read = epochs([valid, text, valid])  # between others: the layout is read at each text's own offset
     try:
-        expected: int | None = to_epoch(parse_instant(text))
+        expected: list[int] | None = [to_epoch(parse_instant(t)) for t in (valid, text, valid)]
     except ValueError:
         expected = None
-    assert (None if scanned is None else int(scanned[0])) == expected
+    assert (None if read is None else read.tolist()) == expected
