@@ -5,46 +5,20 @@ Personas: Ada the admin, Aaron the agent, Carla a customer user of Acme, Gus a c
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from troth.services.clock import utc_now
 from troth.services.tokens import issue_token
 from troth.services.users import bootstrap_admin
-from troth.settings import load_settings, normalise_database_url
-from troth.storage.database import Database, make_engine
+from troth.settings import load_settings
+from troth.storage.database import Database
 from troth.storage.models import AccountRow, Role, UserRow
-from troth.storage.schema import empty_tables, rebuild
 from troth.web.app import create_app
-
-
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = os.environ.get("TROTH_TEST_DATABASE_URL")
-    if url:
-        return normalise_database_url(url)
-    path: Path = tmp_path_factory.mktemp("web") / "troth.db"
-    return f"sqlite:///{path}"
-
-
-@pytest.fixture(scope="session")
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    rebuild(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def database(engine: Engine) -> Iterator[Database]:
-    yield Database(engine)
-    empty_tables(engine)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""A migrated database per session (SQLite file, or TROTH_TEST_DATABASE_URL), emptied after each test."""
+"""A migrated database per test session — a SQLite file, or TROTH_TEST_DATABASE_URL (PostgreSQL in
+CI) — emptied after each test. Shared by the storage, services and web tests."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TROTH_TEST_DATABASE_URL")
     if url:
         return normalise_database_url(url)
-    path: Path = tmp_path_factory.mktemp("storage") / "troth.db"
+    path: Path = tmp_path_factory.mktemp("database") / "troth.db"
     return f"sqlite:///{path}"
 
 
