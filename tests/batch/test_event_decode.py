@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from troth.batch import event_decode, event_files
+from troth.batch import clock_lines, event_decode, event_files, workers
 from troth.batch.clock_lines import encode_chunks, row_object
 from troth.batch.event_instants import epochs
 from troth.batch.events import Vocabulary, small_columns
@@ -163,7 +163,7 @@ def test_a_line_json_cannot_read_is_located_as_the_line_reader_locates_it(tmp_pa
     assert fast.startswith(f"{path}:2:")
 
 
-def test_the_output_encoder_writes_what_orjson_writes() -> None:
+def random_clocks() -> ClockColumns:
     rng = np.random.default_rng(7)
     n = 500
     started = rng.integers(0, 4_000_000_000, n)
@@ -187,9 +187,26 @@ def test_the_output_encoder_writes_what_orjson_writes() -> None:
         levels=("1", "P\\2"),
         skipped_tickets=0,
     )
+    return clocks
+
+
+def test_the_output_encoder_writes_what_orjson_writes() -> None:
+    clocks = random_clocks()
     written = b"".join(encode_chunks(clocks)).split(b"\n")
     assert written[-1] == b""
-    assert written[:-1] == [orjson.dumps(row_object(clocks, row)) for row in range(n)]
+    assert written[:-1] == [orjson.dumps(row_object(clocks, row)) for row in range(len(clocks))]
+
+
+def test_workers_write_the_chunks_in_order_to_a_file_descriptor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clocks = random_clocks()
+    monkeypatch.setattr(clock_lines, "CHUNK_ROWS", 37)
+    monkeypatch.setattr(workers, "worker_count", lambda: 2)
+    path = tmp_path / "out.jsonl"
+    with path.open("wb") as out:
+        clock_lines.write_lines_to(clocks, out.fileno())
+    assert path.read_bytes() == b"".join(encode_chunks(clocks))
 
 
 def test_workers_read_a_large_file_exactly_like_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

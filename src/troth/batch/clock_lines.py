@@ -3,6 +3,10 @@
 Each line is laid out as a row of byte slots (`{"ticket":`, the id, `,"target":`...), every slot
 NUL-padded to its widest value in the chunk; dropping the NULs joins the slots into exactly the
 compact JSON `orjson.dumps` writes for the same row (the tests compare the two).
+
+The slots are built column-major — one row of the matrix per byte position, one column per line —
+so that every copy runs along the lines rather than along a few bytes; the matrix is transposed
+once, at the end.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from troth.batch.workers import ordered_map
+from troth.batch.workers import write_in_order
 from troth.core.clocks.columns import ClockColumns, Flags, Ints
 from troth.core.clocks.rules import STATUS_CODES
 from troth.core.instants import format_utc, from_epoch
@@ -31,45 +35,49 @@ KEYS = (
     "target_seconds",
     "elapsed_seconds",
 )
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 25_000
 U8 = npt.NDArray[np.uint8]
 
 
 def _slots(values: Sequence[bytes]) -> U8:
-    """Byte strings as a (rows x width) matrix, NUL-padded."""
+    """Byte strings as a (width x count) matrix, NUL-padded: column `i` holds `values[i]`."""
     array = np.array(values, dtype=np.bytes_)
-    return array.view(np.uint8).reshape(array.size, array.itemsize)
+    return np.ascontiguousarray(array.view(np.uint8).reshape(array.size, array.itemsize).T)
 
 
 def _constant(text: bytes, rows: int) -> U8:
-    return np.broadcast_to(np.frombuffer(text, dtype=np.uint8), (rows, len(text)))
+    return np.broadcast_to(np.frombuffer(text, dtype=np.uint8)[:, None], (len(text), rows))
 
 
 def _number(values: Ints) -> U8:
-    """Decimal digits of non-negative integers, with NULs in place of leading zeros."""
+    """Decimal digits of non-negative integers (width x count), with NULs in place of leading zeros."""
     width = len(str(int(values.max(initial=0))))
-    out = np.empty((values.size, width), dtype=np.uint8)
+    out = np.empty((width, values.size), dtype=np.uint8)
     rest = values.copy()
-    for column in range(width - 1, -1, -1):
-        rest, digit = np.divmod(rest, 10)
-        out[:, column] = digit + 48
+    for digit in range(width - 1, -1, -1):
+        rest, value = np.divmod(rest, 10)
+        out[digit] = value + 48
     # A digit shows when it or one to its left is not zero; the units digit always shows.
-    shown = np.cumsum(out[:, :-1] != 48, axis=1) > 0
-    out[:, :-1] *= shown
+    shown = np.logical_or.accumulate(out[:-1] != 48, axis=0)
+    out[:-1] *= shown
     return out
 
 
 def _day_table(first: int, last: int) -> U8:
-    """`"YYYY-MM-DDT` for every day from `first` to `last` (days since 1970-01-01)."""
+    """`"YYYY-MM-DDT` for every day from `first` to `last` (days since 1970-01-01), one per column."""
     origin = date(1970, 1, 1)
     texts = [f'"{(origin + timedelta(days=d)).isoformat()}T'.encode() for d in range(first, last + 1)]
-    return np.frombuffer(b"".join(texts), dtype=np.uint8).reshape(len(texts), 12)
+    return np.ascontiguousarray(np.frombuffer(b"".join(texts), dtype=np.uint8).reshape(len(texts), 12).T)
 
 
-_TIMES = np.frombuffer(
-    b"".join(f'{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z"'.encode() for s in range(86_400)), dtype=np.uint8
-).reshape(86_400, 10)
-"""`HH:MM:SSZ"` for every second of a day."""
+_TIMES = np.ascontiguousarray(
+    np.frombuffer(
+        b"".join(f'{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z"'.encode() for s in range(86_400)), dtype=np.uint8
+    )
+    .reshape(86_400, 10)
+    .T
+)
+"""`HH:MM:SSZ"` for every second of a day, one per column."""
 
 
 class Instants:
@@ -85,14 +93,14 @@ class Instants:
         if present is not None:
             values = np.where(present, values, self.first * 86_400)
         days, seconds = np.divmod(values, 86_400)
-        return np.concatenate([self.days[days - self.first], _TIMES[seconds]], axis=1)
+        return np.concatenate([self.days[:, days - self.first], _TIMES[:, seconds]], axis=0)
 
 
 def _maybe(matrix: U8, present: Flags) -> U8:
-    """The matrix where present, else `null` (NUL-padded)."""
-    out = np.zeros((present.size, max(matrix.shape[1], 4)), dtype=np.uint8)
-    out[present, : matrix.shape[1]] = matrix[present]
-    out[~present, :4] = np.frombuffer(b"null", dtype=np.uint8)
+    """The matrix's columns where present, else `null` (NUL-padded)."""
+    out = np.zeros((max(matrix.shape[0], 4), present.size), dtype=np.uint8)
+    out[: matrix.shape[0]] = np.where(present, matrix, 0)
+    out[:4, ~present] = np.frombuffer(b"null", dtype=np.uint8)[:, None]
     return out
 
 
@@ -111,36 +119,54 @@ _SHARED: list[_Encoding] = []
 """What forked encoding workers inherit from the parent (set just before they start)."""
 
 
-def encode_chunks(clocks: ClockColumns) -> Iterator[bytes]:
-    """The output lines, a chunk of rows at a time, each line ending with a newline."""
+def _encoding(clocks: ClockColumns) -> _Encoding:
     names = (
         _json_strings(clocks.ticket_ids),
         _json_strings(clocks.targets),
         _json_strings(clocks.levels),
         _json_strings([s.value for s in STATUS_CODES]),
     )
-    _SHARED[:] = [_Encoding(clocks, names, Instants(clocks))]
+    return _Encoding(clocks, names, Instants(clocks))
+
+
+def _chunks(clocks: ClockColumns) -> int:
+    return -(-len(clocks) // CHUNK_ROWS)
+
+
+def encode_chunks(clocks: ClockColumns) -> Iterator[bytes]:
+    """The output lines, a chunk of rows at a time, each line ending with a newline (in this process)."""
+    encoding = _encoding(clocks)
+    for index in range(_chunks(clocks)):
+        yield _encode_with(encoding, index)
+
+
+def write_lines_to(clocks: ClockColumns, fd: int) -> None:
+    """The output lines written to the file descriptor `fd`, chunks encoded and written by both cores."""
+    _SHARED[:] = [_encoding(clocks)]
     try:
-        with ordered_map(_encode, list(range(0, len(clocks), CHUNK_ROWS))) as chunks:
-            yield from chunks
+        write_in_order(_encode, _chunks(clocks), fd)
     finally:
         _SHARED.clear()
 
 
-def _encode(first: int) -> bytes:
-    shared = _SHARED[0]
-    rows = np.arange(first, min(first + CHUNK_ROWS, len(shared.clocks)))
-    return _chunk(shared.clocks, rows, shared.names, shared.instant)
+def _encode(index: int) -> bytes:
+    return _encode_with(_SHARED[0], index)
+
+
+def _encode_with(encoding: _Encoding, index: int) -> bytes:
+    first = index * CHUNK_ROWS
+    rows = np.arange(first, min(first + CHUNK_ROWS, len(encoding.clocks)))
+    return _chunk(encoding.clocks, rows, encoding.names, encoding.instant)
 
 
 def _chunk(clocks: ClockColumns, rows: Ints, names: tuple[U8, U8, U8, U8], instant: Instants) -> bytes:
     tickets, targets, levels, statuses = names
     present = clocks.has_due[rows], clocks.has_stop[rows], clocks.has_length[rows], clocks.has_elapsed[rows]
     values = [
-        tickets[clocks.ticket[rows]],
-        targets[clocks.target[rows]],
-        levels[clocks.level[rows]],
-        statuses[clocks.status[rows]],
+        tickets[:, clocks.ticket[rows]],
+        targets[:, clocks.target[rows]],
+        levels[:, clocks.level[rows]],
+        statuses[:, clocks.status[rows]],
         instant(clocks.started_at[rows]),
         _maybe(instant(clocks.due_at[rows], present[0]), present[0]),
         _maybe(instant(clocks.stopped_at[rows], present[1]), present[1]),
@@ -153,7 +179,7 @@ def _chunk(clocks: ClockColumns, rows: Ints, names: tuple[U8, U8, U8, U8], insta
         pieces.append(_constant(orjson.dumps(key) + b":", rows.size))
         pieces.append(value)
     pieces.append(_constant(b"}\n", rows.size))
-    matrix = np.concatenate(pieces, axis=1)
+    matrix = np.ascontiguousarray(np.concatenate(pieces, axis=0).T)
     joined: bytes = matrix[matrix != 0].tobytes()
     return joined
 

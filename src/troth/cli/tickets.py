@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from troth.batch.accounts import read_accounts
-from troth.batch.clock_lines import encode_chunks
+from troth.batch.clock_lines import encode_chunks, write_lines_to
 from troth.batch.events import Progress as ReadProgress
 from troth.batch.events import located, read_event_columns, read_events, vocabulary
 from troth.batch.jsonl import display_name
@@ -24,6 +25,7 @@ from troth.core.accounts import Account
 from troth.core.clocks import TicketError, ticket_facts
 from troth.core.clocks.assign import assign, policy_for_ticket
 from troth.core.clocks.bulk import evaluate_columns
+from troth.core.clocks.columns import ClockColumns
 from troth.core.clocks.explain import Step, explain_ticket
 from troth.core.errors import InputError
 from troth.core.instants import format_utc, parse_instant, to_epoch
@@ -31,6 +33,9 @@ from troth.core.policies.model import PolicyHistory
 
 PROGRESS_BYTES = 50_000_000
 """Inputs from this size on take a few seconds: they get a progress bar (on a terminal)."""
+
+PARALLEL_ROWS = 200_000
+"""From this many output lines on, both cores encode them (fewer: starting workers costs more)."""
 
 PolicyArg = Annotated[str, typer.Argument(help="Policy file (YAML).", show_default=False)]
 EventsArg = Annotated[
@@ -96,16 +101,30 @@ def evaluate(
     except TicketError as error:
         raise located(error, events) from None
     del columns  # the events are no longer needed: free them before the output is built
-    out = sys.stdout.buffer
-    for chunk in encode_chunks(clocks):
-        out.write(chunk)
-    out.flush()
+    _write(clocks)
     if clocks.skipped_tickets:
         Console(stderr=True).print(
             f"troth: {clocks.skipped_tickets} ticket(s) created after {format_utc(instant)} have no clocks yet",
             markup=False,
             highlight=False,
         )
+
+
+def _write(clocks: ClockColumns) -> None:
+    """The output lines on standard output: written by both cores straight to the file descriptor
+    when there are many (nothing else is written to it meanwhile), else through the stream."""
+    out = sys.stdout.buffer
+    out.flush()
+    try:
+        fd = out.fileno()
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        fd = None  # a stream without a descriptor (tests capture output this way)
+    if fd is not None and len(clocks) >= PARALLEL_ROWS:
+        write_lines_to(clocks, fd)
+        return
+    for chunk in encode_chunks(clocks):
+        out.write(chunk)
+    out.flush()
 
 
 def _account(known: dict[str, Account] | None, name: str | None, line: int, path: str) -> Account | None:
