@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+
 from troth.batch import events as line_reader
-from troth.batch.event_decode import Block, Codes, merge, read_block
+from troth.batch.event_decode import Block, Codes, compact, merge, read_block
 from troth.batch.jsonl import display_name
 from troth.batch.workers import ordered_map, worker_count
 from troth.core.clocks.columns import EventColumns
@@ -42,7 +44,7 @@ def decode_events(
                 where = line + result.line - 1
                 raise InputError(result.message, file=display_name(path), line=where, field=result.field)
             block, lines, size = result
-            blocks.append(replace(block, sequence=block.sequence + (line - 1)))
+            blocks.append(replace(block, sequence=block.sequence.astype(np.int64) + (line - 1)))
             line, done = line + lines, done + size
             if progress is not None:
                 progress(done)
@@ -142,4 +144,4 @@ def _read_range(task: RangeTask) -> tuple[Block, int, int] | RangeError:
         result = read_block(block, 1, display_name(task.path), Codes(task.words))
     except InputError as error:
         return RangeError(message=error.message, line=error.line or 1, field=error.field)
-    return result, block.count(b"\n"), len(data)
+    return compact(result), block.count(b"\n"), len(data)
