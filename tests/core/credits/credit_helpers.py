@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
+from seed_builders import seed
 from troth.core.accounts import Account
 from troth.core.credits.claims import Claim
 from troth.core.credits.month import AccountTerms, month_statements
 from troth.core.credits.statement import CreditStatement
 from troth.core.instants import parse_instant
 from troth.core.policies.effective import effective_policy
-from troth.core.policies.loading import load_policy
 from troth.core.policies.model import Policy
 from troth.core.uptime.periods import Month
-from troth.core.uptime.records import Cause, Outage, OutageKind
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-@cache
-def seed(name: str) -> Policy:
-    path = ROOT / "policies" / f"{name}.yaml"
-    return load_policy(path.read_text(encoding="utf-8"), str(path))
+from troth.core.uptime.records import Outage
 
 
 def account(
@@ -45,27 +35,6 @@ def account(
         unpaid_since=None if unpaid_since is None else parse_instant(unpaid_since),
         currency=currency,
         timezone=timezone,
-    )
-
-
-def outage(
-    identifier: str,
-    start: str,
-    end: str | None,
-    *,
-    kind: str = "down",
-    component: str = "core",
-    accounts: list[str] | None = None,
-    cause: str = "internal",
-) -> Outage:
-    return Outage(
-        id=identifier,
-        kind=OutageKind(kind),
-        start_at=parse_instant(start),
-        end_at=None if end is None else parse_instant(end),
-        component=component,
-        accounts=None if accounts is None else frozenset(accounts),
-        cause=Cause(cause),
     )
 
 

@@ -6,8 +6,9 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from credit_helpers import account, claim, outage, seed, statements, with_credits
+from credit_helpers import account, claim, statements, with_credits
 
+from seed_builders import outage, seed
 from troth.core.credits.claims import CreditStatus
 from troth.core.instants import format_utc, parse_instant
 from troth.core.policies.model import CreditTier

@@ -6,10 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from credit_helpers import account, outage, statements
+from credit_helpers import account, statements
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from seed_builders import outage
 from troth.core.credits.claims import CreditStatus
 from troth.core.errors import PolicyError
 from troth.core.instants import format_utc, parse_instant

@@ -7,8 +7,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from uptime_helpers import excluded_by, month_figures, outage, seed
+from uptime_helpers import excluded_by, month_figures
 
+from seed_builders import outage, seed
 from troth.core.accounts import Account
 from troth.core.errors import PolicyError
 from troth.core.policies.model import DegradedCounting, Exclusion, RecurringWindow, Uptime

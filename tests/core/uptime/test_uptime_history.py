@@ -6,8 +6,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from uptime_helpers import outage, seed
-
+from seed_builders import outage, seed
 from troth.core.accounts import Account
 from troth.core.instants import parse_instant
 from troth.core.policies.effective import effective_policy

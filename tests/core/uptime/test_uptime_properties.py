@@ -8,9 +8,9 @@ from decimal import Decimal
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from uptime_helpers import seed
 from uptime_reference import classify_seconds
 
+from seed_builders import seed
 from troth.core.accounts import Account
 from troth.core.calendars import compile_calendar
 from troth.core.instants import from_epoch, to_epoch

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from uptime_helpers import excluded_by, outage, seed_figures
+from uptime_helpers import excluded_by, seed_figures
 
+from seed_builders import outage
 from troth.core.accounts import Account
 
 ACME = Account(id="acme", timezone="America/Chicago", region="US")

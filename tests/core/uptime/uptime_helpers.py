@@ -2,51 +2,16 @@
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
+from seed_builders import seed
 from troth.core.accounts import Account
 from troth.core.instants import parse_instant, to_epoch
 from troth.core.policies.effective import effective_policy
-from troth.core.policies.loading import load_policy
-from troth.core.policies.model import Policy
 from troth.core.uptime.figures import UptimeFigures
 from troth.core.uptime.measure import Subject, measure_totals, records_by_account
 from troth.core.uptime.periods import Month
-from troth.core.uptime.records import Cause, Outage, OutageKind
+from troth.core.uptime.records import Outage
 from troth.core.uptime.rules import MeasurementRules, rules_for
 from troth.core.uptime.table import build_table
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-@cache
-def seed(name: str) -> Policy:
-    path = ROOT / "policies" / f"{name}.yaml"
-    return load_policy(path.read_text(encoding="utf-8"), str(path))
-
-
-def outage(
-    identifier: str,
-    start: str,
-    end: str | None,
-    *,
-    kind: str = "down",
-    component: str = "core",
-    accounts: list[str] | None = None,
-    cause: str = "internal",
-    announced: str | None = None,
-) -> Outage:
-    return Outage(
-        id=identifier,
-        kind=OutageKind(kind),
-        start_at=parse_instant(start),
-        end_at=None if end is None else parse_instant(end),
-        component=component,
-        accounts=None if accounts is None else frozenset(accounts),
-        cause=Cause(cause),
-        announced_at=None if announced is None else parse_instant(announced),
-    )
 
 
 def month_figures(
