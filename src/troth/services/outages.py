@@ -60,6 +60,11 @@ def _shown(actor: Actor, *, all_accounts: bool, named: list[str]) -> list[str] |
     return named if actor.is_provider else [a for a in named if a == actor.account_id]
 
 
+def _may_see(actor: Actor, *, all_accounts: bool, named: list[str]) -> bool:
+    """Providers see every record; a customer only those for all accounts or naming theirs."""
+    return actor.is_provider or all_accounts or actor.account_id in named
+
+
 def _check_accounts(session: Session, accounts: Sequence[str] | None) -> None:
     if accounts is None:
         return
@@ -155,7 +160,7 @@ def _visible_outage(session: Session, actor: Actor, outage_id: int) -> OutageVie
     if row is None:
         raise NotFoundError("outage", outage_id)
     named = repo.outage_accounts(session, [row.id])[row.id]
-    if not (actor.is_provider or row.all_accounts or actor.account_id in named):
+    if not _may_see(actor, all_accounts=row.all_accounts, named=named):
         raise NotFoundError("outage", outage_id)
     return OutageView(row, _shown(actor, all_accounts=row.all_accounts, named=named), repo.updates_of(session, row.id))
 
@@ -246,7 +251,7 @@ def _visible_window(session: Session, actor: Actor, window_id: int) -> Maintenan
     if row is None:
         raise NotFoundError("maintenance window", window_id)
     named = repo.maintenance_accounts(session, [row.id])[row.id]
-    if not (actor.is_provider or row.all_accounts or actor.account_id in named):
+    if not _may_see(actor, all_accounts=row.all_accounts, named=named):
         raise NotFoundError("maintenance window", window_id)
     announcements = repo.announcements_of(session, [row.id])[row.id]
     return MaintenanceView(row, _shown(actor, all_accounts=row.all_accounts, named=named), announcements)
