@@ -25,6 +25,9 @@ class Settings(BaseModel):
     `max_body_bytes` bounds every request body; larger bodies are refused with 413.
     `auth_failures_per_minute` is how many failed authentications one client address may make
     in a minute before further attempts are refused with 429.
+    `token_cache_seconds` is how long a server process trusts a token it has seen without asking
+    the database again: a token revoked through another process stops working within that time
+    (through the same process, at once); 0 asks on every request.
     `threads` bounds the thread pool that runs request handlers (requests beyond it wait on the
     event loop): the work is Python under one interpreter lock, and bench/api_load.py measured
     less CPU per event and higher throughput with 4 threads than with 1 or 40.
@@ -37,6 +40,7 @@ class Settings(BaseModel):
     auth_failures_per_minute: int = Field(default=20, ge=1)
     pool_size: int = Field(default=10, ge=1)
     threads: int = Field(default=4, ge=1, le=256)
+    token_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -54,6 +58,7 @@ _ENVIRONMENT = {
     "TROTH_AUTH_FAILURES_PER_MINUTE": "auth_failures_per_minute",
     "TROTH_POOL_SIZE": "pool_size",
     "TROTH_THREADS": "threads",
+    "TROTH_TOKEN_CACHE_SECONDS": "token_cache_seconds",
     "TROTH_HOST": "host",
     "TROTH_PORT": "port",
 }

@@ -3,31 +3,17 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from sqlalchemy import func, select
 
 from troth.core.clocks import EventKind
-from troth.services.accounts import AccountChanges, create_account
 from troth.services.actors import Actor
-from troth.services.policies import upload_policy
-from troth.services.tickets import NewEvent, NewTicket, add_event, create_ticket
-from troth.services.users import bootstrap_admin
+from troth.services.ticket_events import add_event
+from troth.services.tickets import NewEvent, NewTicket, create_ticket
 from troth.storage.database import Database
-from troth.storage.models import Role, TicketEventRow, TicketRow
+from troth.storage.models import TicketEventRow, TicketRow
 
-BALTO = Path(__file__).resolve().parents[2] / "policies" / "balto.yaml"
 ATTEMPTS = 8
-
-
-def _admin_with_account(database: Database) -> Actor:
-    with database.writing() as session:
-        user_id = bootstrap_admin(session, "Ada").token.user_id
-    admin = Actor(user_id=user_id, role=Role.ADMIN)
-    upload_policy(database, admin, BALTO.read_text())
-    given = {"name": "Acme", "policy_key": "balto"}
-    create_account(database, admin, "acme", AccountChanges(**given, given=frozenset(given)))  # type: ignore[arg-type]
-    return admin
 
 
 def _count(database: Database, row: type[TicketRow] | type[TicketEventRow]) -> int:
@@ -35,8 +21,7 @@ def _count(database: Database, row: type[TicketRow] | type[TicketEventRow]) -> i
         return session.scalar(select(func.count()).select_from(row)) or 0
 
 
-def test_concurrent_creates_with_one_key_make_one_ticket(database: Database) -> None:
-    admin = _admin_with_account(database)
+def test_concurrent_creates_with_one_key_make_one_ticket(database: Database, admin: Actor) -> None:
     new = NewTicket(account_id="acme", subject="phones down", level="1", idempotency_key="import-42")
     with ThreadPoolExecutor(ATTEMPTS) as pool:
         views = list(pool.map(lambda _: create_ticket(database, admin, new), range(ATTEMPTS)))
@@ -45,8 +30,7 @@ def test_concurrent_creates_with_one_key_make_one_ticket(database: Database) -> 
     assert _count(database, TicketRow) == 1
 
 
-def test_concurrent_events_with_one_key_make_one_event(database: Database) -> None:
-    admin = _admin_with_account(database)
+def test_concurrent_events_with_one_key_make_one_event(database: Database, admin: Actor) -> None:
     ticket = create_ticket(database, admin, NewTicket(account_id="acme", subject="x", level="2")).ticket
     reply = NewEvent(kind=EventKind.REPLY, body="on it", idempotency_key="reply-1")
     with ThreadPoolExecutor(ATTEMPTS) as pool:

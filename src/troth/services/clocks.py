@@ -43,6 +43,7 @@ class EventLike(Protocol):
     platform_level: bool | None
     channel: str | None
     scheduled_at: datetime | None
+    idempotency_key: str | None
 
 
 def core_event(ticket: TicketRow, row: EventLike) -> TicketEvent:

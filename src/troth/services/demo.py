@@ -23,7 +23,8 @@ from troth.services import outages, policies, tickets
 from troth.services.accounts import AccountChanges, create_account
 from troth.services.actors import Actor
 from troth.services.clock import utc_now
-from troth.services.errors import ConflictError
+from troth.services.errors import ConflictError, ServiceError
+from troth.services.ticket_events import EventRequest, record_events
 from troth.services.tokens import issue_token
 from troth.services.users import bootstrap_admin
 from troth.storage.database import Database
@@ -151,8 +152,10 @@ def _tickets(
         view = tickets.create_ticket(database, admin, new, now=now)
         report.tickets += 1
         report.events += 1
-        for event in _ticket_events(policy, rng, created, now):
-            tickets.add_event(database, admin, view.ticket.id, event, now=now)
+        requests = [EventRequest(admin, view.ticket.id, e) for e in _ticket_events(policy, rng, created, now)]
+        for outcome in record_events(database, requests, now):
+            if isinstance(outcome, ServiceError):
+                raise outcome
             report.events += 1
 
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from troth.core.clocks import Author, EventKind, TargetClock, known_statuses
+from troth.core.clocks import Author, EventKind, TargetClock
 from troth.core.policies.model import Policy
 from troth.services import clocks
 from troth.services.accounts import core_account
@@ -67,25 +67,25 @@ class TicketView:
 
 
 @dataclass(frozen=True, slots=True)
-class _Terms:
+class TicketTerms:
     account: AccountRow
     version: PolicyVersionRow
     policy: Policy
 
 
-def _terms(account: AccountRow, version: PolicyVersionRow) -> _Terms:
+def terms_of(account: AccountRow, version: PolicyVersionRow) -> TicketTerms:
     """The ticket's SLA version as it applies to its account: plan and contract applied."""
-    return _Terms(account, version, effective_for(version, core_account(account)))
+    return TicketTerms(account, version, effective_for(version, core_account(account)))
 
 
-def _new_terms(session: Session, account: AccountRow, at: datetime) -> _Terms:
+def _new_terms(session: Session, account: AccountRow, at: datetime) -> TicketTerms:
     """For a new ticket: the version of the account's SLA in force at its creation."""
     if account.policy_key is None:
         raise InvalidError.one(f"account '{account.id}' is on no SLA yet; give it a policy first", "account_id")
-    return _terms(account, version_in_force(session, account.policy_key, at))
+    return terms_of(account, version_in_force(session, account.policy_key, at))
 
 
-def _instant(actor: Actor, at: datetime | None, now: datetime) -> datetime:
+def event_instant(actor: Actor, at: datetime | None, now: datetime) -> datetime:
     """When an event happened: now, or (for the provider's integrations) the instant they give."""
     if at is None:
         return now
@@ -96,19 +96,19 @@ def _instant(actor: Actor, at: datetime | None, now: datetime) -> datetime:
     return at
 
 
-def _check_level(policy: Policy, level: str | None, field_name: str = "level") -> None:
+def check_level(policy: Policy, level: str | None, field_name: str = "level") -> None:
     if level is not None and not policy.has_level(level):
         known = ", ".join(level.key for level in policy.levels)
         raise InvalidError.one(f"the account's policy has no level '{level}'; its levels are {known}", field_name)
 
 
 def _evaluate_and_save(
-    session: Session, ticket: TicketRow, rows: Sequence[EventLike], terms: _Terms, now: datetime
+    session: Session, ticket: TicketRow, rows: Sequence[EventLike], terms: TicketTerms, now: datetime
 ) -> list[TargetClock]:
     at = max([now, *(row.at for row in rows)])
     verdict = clocks.evaluate(ticket, rows, terms.policy, core_account(terms.account), at)
     clocks.summarise(ticket, verdict.facts, terms.policy)
-    repo.replace_states(session, ticket.id, clocks.state_rows(ticket, verdict))
+    repo.replace_states(session, {ticket.id: clocks.state_rows(ticket, verdict)})
     return verdict.clocks
 
 
@@ -135,10 +135,10 @@ def _create_ticket(database: Database, actor: Actor, new: NewTicket, now: dateti
             raise NotFoundError("account", new.account_id)
         if new.idempotency_key and (seen := repo.ticket_by_key(session, account.id, new.idempotency_key)):
             version = session.get_one(PolicyVersionRow, seen.policy_version_id)
-            return _view(session, seen, _terms(account, version), now, created=False)
-        at = _instant(actor, new.at, now)
+            return view_of(seen, repo.events_of(session, seen.id), terms_of(account, version), now, created=False)
+        at = event_instant(actor, new.at, now)
         terms = _new_terms(session, account, at)
-        _check_level(terms.policy, new.level)
+        check_level(terms.policy, new.level)
         ticket = _new_ticket(actor, new, terms, at)
         session.add(ticket)
         session.flush()
@@ -161,7 +161,7 @@ def _create_ticket(database: Database, actor: Actor, new: NewTicket, now: dateti
         return TicketView(ticket, live)
 
 
-def _new_ticket(actor: Actor, new: NewTicket, terms: _Terms, at: datetime) -> TicketRow:
+def _new_ticket(actor: Actor, new: NewTicket, terms: TicketTerms, at: datetime) -> TicketRow:
     level = new.level or terms.policy.default_level
     return TicketRow(
         account_id=terms.account.id,
@@ -180,72 +180,18 @@ def _new_ticket(actor: Actor, new: NewTicket, terms: _Terms, at: datetime) -> Ti
     )
 
 
-def _check_event(actor: Actor, event: NewEvent, policy: Policy) -> NewEvent:
-    """Refuse what the caller may not say; a customer only ever writes public replies as the customer."""
-    if not actor.is_provider:
-        if event.kind is not EventKind.REPLY:
-            raise ForbiddenError(f"a customer may not record '{event.kind}' events")
-        if event.author is Author.AGENT or not event.public or event.automated:
-            raise ForbiddenError("a customer's reply is a public reply by the customer")
-        return NewEvent(kind=event.kind, author=Author.CUSTOMER, body=event.body, idempotency_key=event.idempotency_key)
-    if event.kind is EventKind.LEVEL:
-        if event.level is None:
-            raise InvalidError.one("a level change names the new level", "level")
-        _check_level(policy, event.level)
-    if event.kind is EventKind.STATUS and event.status not in known_statuses(policy):
-        known = ", ".join(sorted(known_statuses(policy)))
-        raise InvalidError.one(f"status '{event.status}' is not one this policy knows; use one of {known}", "status")
-    return event
-
-
-def _visible_ticket(session: Session, actor: Actor, ticket_id: int, *, lock: bool) -> tuple[TicketRow, _Terms]:
+def _visible_ticket(session: Session, actor: Actor, ticket_id: int, *, lock: bool) -> tuple[TicketRow, TicketTerms]:
     found = repo.ticket_with_terms(session, ticket_id, lock=lock)
     if found is None or not actor.may_see_account(found[0].account_id):
         raise NotFoundError("ticket", ticket_id)
     ticket, account, version = found
-    return ticket, _terms(account, version)
+    return ticket, terms_of(account, version)
 
 
-def add_event(
-    database: Database, actor: Actor, ticket_id: int, event: NewEvent, now: datetime | None = None
+def view_of(
+    ticket: TicketRow, rows: Sequence[EventLike], terms: TicketTerms, now: datetime, *, created: bool
 ) -> TicketView:
-    """Record one event and bring the ticket's target states up to date; a repeated key replays."""
-    now = now or utc_now()
-    with database.writing() as session:
-        ticket, terms = _visible_ticket(session, actor, ticket_id, lock=True)
-        if event.idempotency_key and repo.event_by_key(session, ticket.id, event.idempotency_key):
-            return _view(session, ticket, terms, now, created=False)
-        event = _check_event(actor, event, terms.policy)
-        rows = repo.events_of(session, ticket.id)
-        row = _event_row(actor, ticket, event, rows[-1].seq + 1, _instant(actor, event.at, now), now)
-        repo.insert_event(session, row)
-        live = _evaluate_and_save(session, ticket, [*rows, row], terms, now)
-        return TicketView(ticket, live)
-
-
-def _event_row(
-    actor: Actor, ticket: TicketRow, event: NewEvent, seq: int, at: datetime, now: datetime
-) -> TicketEventRow:
-    is_reply = event.kind is EventKind.REPLY
-    return TicketEventRow(
-        ticket_id=ticket.id,
-        seq=seq,
-        type=event.kind,
-        at=at,
-        author=str(event.author or Author.AGENT) if is_reply else None,
-        public=event.public if is_reply else None,
-        automated=event.automated if is_reply else None,
-        level=event.level if event.kind is EventKind.LEVEL else None,
-        status=event.status if event.kind is EventKind.STATUS else None,
-        body=event.body,
-        idempotency_key=event.idempotency_key,
-        recorded_at=now,
-        recorded_by=actor.user_id,
-    )
-
-
-def _view(session: Session, ticket: TicketRow, terms: _Terms, now: datetime, *, created: bool) -> TicketView:
-    rows = repo.events_of(session, ticket.id)
+    """The ticket with its events and every target's live state at `now` (or its latest event)."""
     at = max([now, *(row.at for row in rows)])
     verdict = clocks.evaluate(ticket, rows, terms.policy, core_account(terms.account), at)
     return TicketView(ticket, verdict.clocks, created=created, events=rows)
@@ -255,7 +201,7 @@ def get_ticket(database: Database, actor: Actor, ticket_id: int, now: datetime |
     """A ticket with every target's live state and its events (a customer never sees internal notes)."""
     with database.reading() as session:
         ticket, terms = _visible_ticket(session, actor, ticket_id, lock=False)
-        view = _view(session, ticket, terms, now or utc_now(), created=False)
+        view = view_of(ticket, repo.events_of(session, ticket.id), terms, now or utc_now(), created=False)
     if actor.is_provider:
         return view
     public = [e for e in view.events if e.public is not False]

@@ -10,11 +10,13 @@ from fastapi import APIRouter, FastAPI
 from prometheus_client import CollectorRegistry
 
 from troth.services.clock import utc_now
+from troth.services.tokens import RecentActors
 from troth.settings import Settings, load_settings
 from troth.storage.database import Database, open_database
 from troth.web.api import accounts, credits, health, outages, policies, queue, tickets, users
 from troth.web.bodylimit import BodyLimit
 from troth.web.errors import install_error_handlers
+from troth.web.event_batches import EventBatcher
 from troth.web.metrics import HttpMetrics, MetricsMiddleware, TicketCollector
 from troth.web.ratelimit import FailureLimiter
 
@@ -51,6 +53,8 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database or open_database(settings.database_url, pool_size=settings.pool_size)
+    app.state.event_batcher = EventBatcher(app.state.database)
+    app.state.recent_actors = RecentActors(settings.token_cache_seconds)
     app.state.auth_failures = FailureLimiter(settings.auth_failures_per_minute)
     registry = CollectorRegistry()
     registry.register(TicketCollector(app.state.database, utc_now))

@@ -38,7 +38,8 @@ async def current_actor(
     wait = limiter.blocked(key)
     if wait is not None:
         raise HTTPException(429, "too many failed authentications; try again later", {"Retry-After": f"{wait:.0f}"})
-    actor = authenticate(request.app.state.database, credentials.credentials) if credentials else None
+    state = request.app.state
+    actor = authenticate(state.database, credentials.credentials, state.recent_actors) if credentials else None
     if actor is None:
         limiter.record_failure(key)
         raise HTTPException(401, "a valid API token is required", {"WWW-Authenticate": "Bearer"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -13,23 +13,32 @@ from troth.storage.models import AccountRow, PolicyVersionRow, TargetStateRow, T
 
 # The statements of the event path are built once, with bound parameters: building and keying a
 # statement costs more than SQLite takes to run it.
-_TICKET_WITH_TERMS = (
+_TICKETS_WITH_TERMS = (
     select(TicketRow, AccountRow, PolicyVersionRow)
     .join(AccountRow, AccountRow.id == TicketRow.account_id)
     .join(PolicyVersionRow, PolicyVersionRow.id == TicketRow.policy_version_id)
-    .where(TicketRow.id == bindparam("ticket_id"))
+    .where(TicketRow.id.in_(bindparam("ticket_ids", expanding=True)))
+    .order_by(TicketRow.id)
 )
-_TICKET_WITH_TERMS_LOCKED = _TICKET_WITH_TERMS.with_for_update(of=TicketRow)
+_TICKETS_WITH_TERMS_LOCKED = _TICKETS_WITH_TERMS.with_for_update(of=TicketRow)
+
+Terms = tuple[TicketRow, AccountRow, PolicyVersionRow]
 
 
-def ticket_with_terms(
-    session: Session, ticket_id: int, *, lock: bool
-) -> tuple[TicketRow, AccountRow, PolicyVersionRow] | None:
-    """A ticket with its account and policy version in one query; with `lock`, the ticket row is
-    locked until the transaction ends, so two events of one ticket never interleave."""
-    query = _TICKET_WITH_TERMS_LOCKED if lock else _TICKET_WITH_TERMS
-    found = session.execute(query, {"ticket_id": ticket_id}).one_or_none()
-    return None if found is None else (found[0], found[1], found[2])
+def tickets_with_terms(session: Session, ticket_ids: Sequence[int], *, lock: bool) -> dict[int, Terms]:
+    """Tickets with their accounts and policy versions in one query, by ticket id (unknown ids absent).
+
+    With `lock`, the ticket rows are locked until the transaction ends, so two events of one ticket
+    never interleave; they are locked in id order, so two batches cannot deadlock on each other.
+    """
+    query = _TICKETS_WITH_TERMS_LOCKED if lock else _TICKETS_WITH_TERMS
+    found = session.execute(query, {"ticket_ids": list(ticket_ids)})
+    return {ticket.id: (ticket, account, version) for ticket, account, version in found}
+
+
+def ticket_with_terms(session: Session, ticket_id: int, *, lock: bool) -> Terms | None:
+    """One ticket with its account and policy version (see `tickets_with_terms`)."""
+    return tickets_with_terms(session, [ticket_id], lock=lock).get(ticket_id)
 
 
 def ticket_by_key(session: Session, account_id: str, idempotency_key: str) -> TicketRow | None:
@@ -43,6 +52,11 @@ _EVENT_COLUMNS = [column for column in TicketEventRow.__table__.c if column.name
 _EVENTS_OF = (
     select(*_EVENT_COLUMNS).where(TicketEventRow.ticket_id == bindparam("ticket_id")).order_by(TicketEventRow.seq)
 )
+_EVENTS_OF_MANY = (
+    select(TicketEventRow.ticket_id, *_EVENT_COLUMNS)
+    .where(TicketEventRow.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
+    .order_by(TicketEventRow.ticket_id, TicketEventRow.seq)
+)
 _EVENTS = cast(Table, TicketEventRow.__table__)
 _STATES = cast(Table, TargetStateRow.__table__)
 _INSERT_EVENT = insert(_EVENTS)
@@ -50,7 +64,7 @@ _INSERTED_COLUMNS = [column.key for column in TicketEventRow.__table__.c if colu
 _EVENT_BY_KEY = select(TicketEventRow.id).where(
     TicketEventRow.ticket_id == bindparam("ticket_id"), TicketEventRow.idempotency_key == bindparam("key")
 )
-_DELETE_STATES = delete(_STATES).where(TargetStateRow.ticket_id == bindparam("ticket_id"))
+_DELETE_STATES = delete(_STATES).where(TargetStateRow.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
 _INSERT_STATES = insert(_STATES)
 
 
@@ -59,9 +73,23 @@ def events_of(session: Session, ticket_id: int) -> list[Row[Any]]:
     return list(session.execute(_EVENTS_OF, {"ticket_id": ticket_id}))
 
 
-def insert_event(session: Session, row: TicketEventRow) -> None:
-    """Insert a new event as one plain INSERT (the ORM's unit of work costs more than the write)."""
-    session.execute(_INSERT_EVENT, {key: getattr(row, key) for key in _INSERTED_COLUMNS})
+def events_of_many(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:
+    """The events of each ticket in arrival order, in one query (tickets without events absent)."""
+    found: dict[int, list[Row[Any]]] = {}
+    for row in session.execute(_EVENTS_OF_MANY, {"ticket_ids": list(ticket_ids)}):
+        found.setdefault(row.ticket_id, []).append(row)
+    return found
+
+
+def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new events, all in one statement; each row has every column but the id."""
+    if rows:
+        session.execute(_INSERT_EVENT, list(rows))
+
+
+def event_values(row: TicketEventRow) -> dict[str, Any]:
+    """A new event's column values, for a plain INSERT (the ORM's unit of work costs more than the write)."""
+    return {key: getattr(row, key) for key in _INSERTED_COLUMNS}
 
 
 def event_by_key(session: Session, ticket_id: int, idempotency_key: str) -> bool:
@@ -79,11 +107,14 @@ def states_of(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[Tar
     return found
 
 
-def replace_states(session: Session, ticket_id: int, rows: Sequence[dict[str, Any]]) -> None:
-    """Make the stored states of a ticket exactly `rows` (a level change may change its targets)."""
-    session.execute(_DELETE_STATES, {"ticket_id": ticket_id})
+def replace_states(session: Session, states: Mapping[int, Sequence[dict[str, Any]]]) -> None:
+    """Make the stored states of each ticket exactly its rows (a level change may change its targets)."""
+    if not states:
+        return
+    session.execute(_DELETE_STATES, {"ticket_ids": list(states)})
+    rows = [row for ticket_rows in states.values() for row in ticket_rows]
     if rows:
-        session.execute(_INSERT_STATES, list(rows))
+        session.execute(_INSERT_STATES, rows)
 
 
 def list_tickets(

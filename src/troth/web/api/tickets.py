@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from troth.core.clocks import Author, EventKind, TargetClock
 from troth.services import tickets as service
+from troth.services.actors import Actor
 from troth.services.clocks import EventLike
+from troth.services.ticket_events import EventRequest
 from troth.services.tickets import NewEvent, NewTicket, TicketView
 from troth.storage.models import TicketRow
 from troth.web.api.schemas import Body, DbId, IdempotencyKey, Instant, Key, Out, Text, UtcOut
 from troth.web.deps import ActorDep, DatabaseDep
 from troth.web.errors import ERROR_RESPONSES
+from troth.web.event_batches import EventBatcher
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
 
@@ -161,39 +164,40 @@ def get_ticket(ticket_id: DbId, database: DatabaseDep, actor: ActorDep) -> Ticke
     return _ticket(service.get_ticket(database, actor, ticket_id))
 
 
-def _record(database: DatabaseDep, actor: ActorDep, ticket_id: int, event: NewEvent, response: Response) -> TicketOut:
-    return _answer(service.add_event(database, actor, ticket_id, event), response)
+async def _record(request: Request, actor: Actor, ticket_id: int, event: NewEvent, response: Response) -> TicketOut:
+    batcher: EventBatcher = request.app.state.event_batcher
+    return _answer(await batcher.record(EventRequest(actor, ticket_id, event)), response)
 
 
 @router.post("/{ticket_id}/replies", response_model=TicketOut, status_code=201)
-def reply(ticket_id: DbId, body: ReplyIn, response: Response, database: DatabaseDep, actor: ActorDep) -> TicketOut:
+async def reply(ticket_id: DbId, body: ReplyIn, request: Request, response: Response, actor: ActorDep) -> TicketOut:
     """A reply by an agent or the customer, public or internal, written by a person or automated."""
-    return _record(database, actor, ticket_id, NewEvent(kind=EventKind.REPLY, **body.model_dump()), response)
+    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.REPLY, **body.model_dump()), response)
 
 
 @router.post("/{ticket_id}/level", response_model=TicketOut, status_code=201)
-def change_level(
-    ticket_id: DbId, body: LevelIn, response: Response, database: DatabaseDep, actor: ActorDep
+async def change_level(
+    ticket_id: DbId, body: LevelIn, request: Request, response: Response, actor: ActorDep
 ) -> TicketOut:
     """Change the ticket's level; the policy says whether the new targets apply from creation."""
-    return _record(database, actor, ticket_id, NewEvent(kind=EventKind.LEVEL, **body.model_dump()), response)
+    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.LEVEL, **body.model_dump()), response)
 
 
 @router.post("/{ticket_id}/status", response_model=TicketOut, status_code=201)
-def change_status(
-    ticket_id: DbId, body: StatusIn, response: Response, database: DatabaseDep, actor: ActorDep
+async def change_status(
+    ticket_id: DbId, body: StatusIn, request: Request, response: Response, actor: ActorDep
 ) -> TicketOut:
     """Change the ticket's status, e.g. to waiting on the customer (which pauses some clocks) and back."""
-    return _record(database, actor, ticket_id, NewEvent(kind=EventKind.STATUS, **body.model_dump()), response)
+    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.STATUS, **body.model_dump()), response)
 
 
 @router.post("/{ticket_id}/restore", response_model=TicketOut, status_code=201)
-def restore(ticket_id: DbId, body: EventBody, response: Response, database: DatabaseDep, actor: ActorDep) -> TicketOut:
+async def restore(ticket_id: DbId, body: EventBody, request: Request, response: Response, actor: ActorDep) -> TicketOut:
     """Service is restored (a workaround); restoration targets stop."""
-    return _record(database, actor, ticket_id, NewEvent(kind=EventKind.RESTORED, **body.model_dump()), response)
+    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.RESTORED, **body.model_dump()), response)
 
 
 @router.post("/{ticket_id}/resolve", response_model=TicketOut, status_code=201)
-def resolve(ticket_id: DbId, body: EventBody, response: Response, database: DatabaseDep, actor: ActorDep) -> TicketOut:
+async def resolve(ticket_id: DbId, body: EventBody, request: Request, response: Response, actor: ActorDep) -> TicketOut:
     """The ticket is resolved; resolution (and restoration, if not yet) stops."""
-    return _record(database, actor, ticket_id, NewEvent(kind=EventKind.RESOLVED, **body.model_dump()), response)
+    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.RESOLVED, **body.model_dump()), response)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import Field
 
 from troth.services import tokens as token_service
@@ -107,6 +107,8 @@ def create_token(body: TokenIn, database: DatabaseDep, actor: ActorDep) -> Issue
 
 
 @router.post("/tokens/{token_id}/revoke", response_model=TokenOut, tags=["tokens"])
-def revoke_token(token_id: DbId, database: DatabaseDep, actor: ActorDep) -> TokenOut:
-    """Revoke a token: it stops working at once."""
-    return _token(token_service.revoke_token(database, actor, token_id))
+def revoke_token(token_id: DbId, request: Request, database: DatabaseDep, actor: ActorDep) -> TokenOut:
+    """Revoke a token: it stops working at once on this server process, within a second on others."""
+    revoked = token_service.revoke_token(database, actor, token_id)
+    request.app.state.recent_actors.forget_all()
+    return _token(revoked)

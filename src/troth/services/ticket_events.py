@@ -1,0 +1,178 @@
+"""Ticket events: reply, level, status, restore, resolve — recorded one at a time or many in a batch.
+
+Recording an event means storing it, asking the core for the ticket's clocks and rewriting the
+ticket's derived target states, all in one transaction, before the caller hears back. A busy
+server receives events for many tickets at once; one transaction per event would cost a commit and
+half a dozen statements per event. A batch instead locks every ticket it names and loads their
+events in two queries, applies its events in order in memory (the core evaluating each), and
+writes them with one statement per table and a single commit.
+
+Each request in a batch still gets its own answer or its own refusal: everything that can refuse
+an event runs before anything of it is kept, so a refused event leaves no trace and the others in
+its batch are stored. Events of one ticket within a batch apply in request order, each seeing the
+ones before it, exactly as if they had come one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from troth.core.clocks import Author, EventKind, known_statuses
+from troth.core.policies.model import Policy
+from troth.services import clocks
+from troth.services.accounts import core_account
+from troth.services.actors import Actor
+from troth.services.clock import utc_now
+from troth.services.clocks import EventLike
+from troth.services.errors import ForbiddenError, InvalidError, NotFoundError, ServiceError
+from troth.services.tickets import NewEvent, TicketTerms, TicketView, check_level, event_instant, terms_of, view_of
+from troth.storage.database import Database
+from troth.storage.models import TicketEventRow, TicketRow
+from troth.storage.repositories import tickets as repo
+
+
+@dataclass(frozen=True, slots=True)
+class EventRequest:
+    """One caller's event for one ticket."""
+
+    actor: Actor
+    ticket_id: int
+    event: NewEvent
+
+
+Outcome = TicketView | ServiceError
+"""A request's answer: the ticket's live view, or the refusal its caller gets."""
+
+
+def add_event(
+    database: Database, actor: Actor, ticket_id: int, event: NewEvent, now: datetime | None = None
+) -> TicketView:
+    """Record one event and bring the ticket's target states up to date; a repeated key replays."""
+    outcome = record_events(database, [EventRequest(actor, ticket_id, event)], now)[0]
+    if isinstance(outcome, ServiceError):
+        raise outcome
+    return outcome
+
+
+def record_events(database: Database, requests: Sequence[EventRequest], now: datetime | None = None) -> list[Outcome]:
+    """Record many requests' events in one transaction; each outcome answers the request at its index.
+
+    A batch the database refuses as a whole (on PostgreSQL, a deadlock with another server process
+    or a unique key raced by a retry elsewhere) is rolled back and its requests recorded one by one.
+    """
+    now = now or utc_now()
+    try:
+        with database.writing() as session:
+            return _Batch(session, requests, now).record()
+    except DBAPIError:
+        if len(requests) == 1:
+            raise
+    return [record_events(database, [request], now)[0] for request in requests]
+
+
+class _Batch:
+    """The tickets a batch names, their events as they grow, and what is left to write."""
+
+    def __init__(self, session: Session, requests: Sequence[EventRequest], now: datetime) -> None:
+        self.session = session
+        self.requests = requests
+        self.now = now
+        ids = sorted({request.ticket_id for request in requests})
+        self.found = repo.tickets_with_terms(session, ids, lock=True)
+        self.events: dict[int, list[EventLike]] = {
+            key: list(rows) for key, rows in repo.events_of_many(session, ids).items()
+        }
+        self.terms: dict[int, TicketTerms] = {}
+        self.new_events: list[dict[str, Any]] = []
+        self.states: dict[int, list[dict[str, Any]]] = {}
+
+    def record(self) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for request in self.requests:
+            try:
+                outcomes.append(self._apply(request))
+            except ServiceError as refusal:
+                outcomes.append(refusal)
+        repo.insert_events(self.session, self.new_events)
+        repo.replace_states(self.session, self.states)
+        return outcomes
+
+    def _ticket(self, actor: Actor, ticket_id: int) -> tuple[TicketRow, TicketTerms]:
+        found = self.found.get(ticket_id)
+        if found is None or not actor.may_see_account(found[0].account_id):
+            raise NotFoundError("ticket", ticket_id)
+        ticket, account, version = found
+        if ticket_id not in self.terms:
+            self.terms[ticket_id] = terms_of(account, version)
+        return ticket, self.terms[ticket_id]
+
+    def _apply(self, request: EventRequest) -> TicketView:
+        actor, event = request.actor, request.event
+        ticket, terms = self._ticket(actor, request.ticket_id)
+        rows = self.events.setdefault(ticket.id, [])
+        if event.idempotency_key and any(row.idempotency_key == event.idempotency_key for row in rows):
+            return view_of(_snapshot(ticket), rows, terms, self.now, created=False)
+        event = _check_event(actor, event, terms.policy)
+        at = event_instant(actor, event.at, self.now)
+        row = _event_row(actor, ticket, event, rows[-1].seq + 1 if rows else 1, at, self.now)
+        grown = [*rows, row]
+        verdict = clocks.evaluate(
+            ticket, grown, terms.policy, core_account(terms.account), max(self.now, *(r.at for r in grown))
+        )
+        # Nothing below can refuse the event: from here on it is kept.
+        clocks.summarise(ticket, verdict.facts, terms.policy)
+        rows.append(row)
+        self.new_events.append(repo.event_values(row))
+        self.states[ticket.id] = clocks.state_rows(ticket, verdict)
+        return TicketView(_snapshot(ticket), verdict.clocks)
+
+
+def _snapshot(ticket: TicketRow) -> TicketRow:
+    """A detached copy, so that a later event of the same ticket in the batch does not change an
+    answer already given."""
+    return TicketRow(**{column.key: getattr(ticket, column.key) for column in TicketRow.__table__.columns})
+
+
+def _check_event(actor: Actor, event: NewEvent, policy: Policy) -> NewEvent:
+    """Refuse what the caller may not say; a customer only ever writes public replies as the customer."""
+    if not actor.is_provider:
+        if event.kind is not EventKind.REPLY:
+            raise ForbiddenError(f"a customer may not record '{event.kind}' events")
+        if event.author is Author.AGENT or not event.public or event.automated:
+            raise ForbiddenError("a customer's reply is a public reply by the customer")
+        return NewEvent(kind=event.kind, author=Author.CUSTOMER, body=event.body, idempotency_key=event.idempotency_key)
+    if event.kind is EventKind.LEVEL:
+        if event.level is None:
+            raise InvalidError.one("a level change names the new level", "level")
+        check_level(policy, event.level)
+    if event.kind is EventKind.STATUS and event.status not in known_statuses(policy):
+        known = ", ".join(sorted(known_statuses(policy)))
+        raise InvalidError.one(f"status '{event.status}' is not one this policy knows; use one of {known}", "status")
+    return event
+
+
+def _event_row(
+    actor: Actor, ticket: TicketRow, event: NewEvent, seq: int, at: datetime, now: datetime
+) -> TicketEventRow:
+    is_reply = event.kind is EventKind.REPLY
+    return TicketEventRow(
+        ticket_id=ticket.id,
+        seq=seq,
+        type=event.kind,
+        at=at,
+        author=str(event.author or Author.AGENT) if is_reply else None,
+        public=event.public if is_reply else None,
+        automated=event.automated if is_reply else None,
+        level=event.level if event.kind is EventKind.LEVEL else None,
+        status=event.status if event.kind is EventKind.STATUS else None,
+        body=event.body,
+        idempotency_key=event.idempotency_key,
+        recorded_at=now,
+        recorded_by=actor.user_id,
+    )

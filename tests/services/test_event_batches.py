@@ -1,0 +1,173 @@
+"""Events recorded in batches: each request answered on its own, the same result as one by one."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from troth.core.clocks import Author, EventKind
+from troth.services.actors import Actor
+from troth.services.errors import ForbiddenError, InvalidError, NotFoundError
+from troth.services.ticket_events import EventRequest, add_event, record_events
+from troth.services.tickets import NewEvent, NewTicket, TicketView, create_ticket
+from troth.storage.database import Database
+from troth.storage.models import Role, TargetStateRow, TicketEventRow
+from troth.web.event_batches import EventBatcher
+
+OPENED = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in Chicago
+NOW = OPENED + timedelta(hours=6)
+
+
+def _script(start: datetime) -> list[NewEvent]:
+    """A ticket's life after its creation: acknowledgement, note, status changes, answer, resolution."""
+    minutes = iter(range(10, 1000, 17))
+    at = [start + timedelta(minutes=next(minutes)) for _ in range(6)]
+    return [
+        NewEvent(kind=EventKind.REPLY, at=at[0], automated=True, body="got it"),
+        NewEvent(kind=EventKind.REPLY, at=at[1], public=False, body="internal"),
+        NewEvent(kind=EventKind.STATUS, at=at[2], status="solved"),
+        NewEvent(kind=EventKind.REPLY, at=at[3], author=Author.CUSTOMER, body="logs"),
+        NewEvent(kind=EventKind.STATUS, at=at[4], status="open"),
+        NewEvent(kind=EventKind.RESOLVED, at=at[5]),
+    ]
+
+
+def _open(database: Database, admin: Actor, level: str, account: str = "acme") -> int:
+    new = NewTicket(account_id=account, subject="phones down", level=level, at=OPENED)
+    return create_ticket(database, admin, new, now=NOW).ticket.id
+
+
+def _stored(database: Database, ticket_id: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """A ticket's events and target states, without the columns that name the ticket."""
+    with database.reading() as session:
+        events = session.execute(
+            select(
+                TicketEventRow.seq,
+                TicketEventRow.type,
+                TicketEventRow.at,
+                TicketEventRow.author,
+                TicketEventRow.public,
+                TicketEventRow.automated,
+                TicketEventRow.status,
+            )
+            .where(TicketEventRow.ticket_id == ticket_id)
+            .order_by(TicketEventRow.seq)
+        )
+        states = session.execute(
+            select(
+                TargetStateRow.target,
+                TargetStateRow.status,
+                TargetStateRow.due_at,
+                TargetStateRow.stopped_at,
+                TargetStateRow.warn_50_at,
+                TargetStateRow.elapsed_seconds,
+                TargetStateRow.is_open,
+            )
+            .where(TargetStateRow.ticket_id == ticket_id)
+            .order_by(TargetStateRow.target)
+        )
+        return [tuple(row) for row in events], [tuple(row) for row in states]
+
+
+def test_a_batch_stores_exactly_what_the_same_events_one_by_one_store(database: Database, admin: Actor) -> None:
+    one_by_one = [_open(database, admin, level) for level in ("1", "2", "3")]
+    batched = [_open(database, admin, level) for level in ("1", "2", "3")]
+    for ticket_id in one_by_one:
+        for event in _script(OPENED):
+            add_event(database, admin, ticket_id, event, now=NOW)
+    # Interleaved as concurrent clients would send them: the tickets' events alternate in the batch.
+    requests = [EventRequest(admin, t, event) for event in _script(OPENED) for t in batched]
+    outcomes = record_events(database, requests, now=NOW)
+    assert all(isinstance(outcome, TicketView) and outcome.created for outcome in outcomes)
+    for alone, together in zip(one_by_one, batched, strict=True):
+        assert _stored(database, alone) == _stored(database, together)
+        assert len(_stored(database, together)[0]) == 7
+
+
+def test_a_refused_event_leaves_no_trace_and_the_rest_of_its_batch_is_stored(database: Database, admin: Actor) -> None:
+    acme, globex = _open(database, admin, "2"), _open(database, admin, "2", account="globex")
+    customer = Actor(user_id=admin.user_id, role=Role.CUSTOMER, account_id="acme")
+    before = _stored(database, acme)
+    requests = [
+        EventRequest(admin, acme, NewEvent(kind=EventKind.LEVEL, level="9")),
+        EventRequest(customer, globex, NewEvent(kind=EventKind.REPLY, body="not my ticket")),
+        EventRequest(customer, acme, NewEvent(kind=EventKind.RESOLVED)),
+        EventRequest(admin, 999_999, NewEvent(kind=EventKind.REPLY)),
+        EventRequest(admin, acme, NewEvent(kind=EventKind.REPLY, body="on it")),
+    ]
+    outcomes = record_events(database, requests, now=NOW)
+    assert [type(outcome) for outcome in outcomes] == [
+        InvalidError,
+        NotFoundError,
+        ForbiddenError,
+        NotFoundError,
+        TicketView,
+    ]
+    events, _ = _stored(database, acme)
+    assert events[:-1] == before[0]
+    assert [event[1] for event in events] == ["created", "reply"]
+    assert len(_stored(database, globex)[0]) == 1
+
+
+def test_each_answer_shows_the_ticket_as_its_own_event_left_it(database: Database, admin: Actor) -> None:
+    ticket = _open(database, admin, "1")
+    requests = [
+        EventRequest(admin, ticket, NewEvent(kind=EventKind.REPLY, at=OPENED + timedelta(minutes=5))),
+        EventRequest(admin, ticket, NewEvent(kind=EventKind.RESOLVED, at=OPENED + timedelta(minutes=9))),
+    ]
+    reply, resolution = record_events(database, requests, now=NOW)
+    assert isinstance(reply, TicketView)
+    assert isinstance(resolution, TicketView)
+    assert (reply.ticket.is_open, reply.ticket.status) == (True, "open")
+    assert (resolution.ticket.is_open, resolution.ticket.status) == (False, "resolved")
+    assert {clock.target: clock.status for clock in reply.clocks}["first_response"] == "met"
+
+
+def test_a_key_repeated_within_one_batch_stores_one_event(database: Database, admin: Actor) -> None:
+    ticket = _open(database, admin, "2")
+    reply = NewEvent(kind=EventKind.REPLY, body="on it", idempotency_key="retry-me")
+    first, again = record_events(database, [EventRequest(admin, ticket, reply)] * 2, now=NOW)
+    assert isinstance(first, TicketView)
+    assert isinstance(again, TicketView)
+    assert (first.created, again.created) == (True, False)
+    assert len(_stored(database, ticket)[0]) == 2
+
+
+def test_the_batcher_answers_concurrent_callers_each_with_their_own_outcome(database: Database, admin: Actor) -> None:
+    tickets = [_open(database, admin, "3") for _ in range(4)]
+    batcher = EventBatcher(database, max_batch=5)
+
+    async def send_all() -> list[TicketView | BaseException]:
+        calls = [
+            batcher.record(EventRequest(admin, ticket, NewEvent(kind=EventKind.REPLY, body=f"#{n}")))
+            for n in range(3)
+            for ticket in tickets
+        ]
+        calls.append(batcher.record(EventRequest(admin, tickets[0], NewEvent(kind=EventKind.LEVEL, level="9"))))
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    answers = asyncio.run(send_all())
+    assert all(isinstance(answer, TicketView) for answer in answers[:-1])
+    assert isinstance(answers[-1], InvalidError)
+    assert [len(_stored(database, ticket)[0]) for ticket in tickets] == [4, 4, 4, 4]
+
+
+@pytest.mark.parametrize("size", [1, 2, 128])
+def test_the_batcher_stores_everything_whatever_its_batch_size(database: Database, admin: Actor, size: int) -> None:
+    ticket = _open(database, admin, "4")
+    batcher = EventBatcher(database, max_batch=size)
+
+    async def send_all() -> list[TicketView]:
+        calls = [
+            batcher.record(EventRequest(admin, ticket, NewEvent(kind=EventKind.REPLY, body=str(n)))) for n in range(9)
+        ]
+        return await asyncio.gather(*calls)
+
+    answers = asyncio.run(send_all())
+    assert len(answers) == 9
+    events, _ = _stored(database, ticket)
+    assert [seq for seq, *_ in events] == list(range(1, 11))
