@@ -12,8 +12,8 @@ from sqlalchemy import select
 from troth.core.clocks import Author, EventKind
 from troth.services.actors import Actor
 from troth.services.errors import ForbiddenError, InvalidError, NotFoundError
-from troth.services.ticket_events import EventRequest, add_event, record_events
-from troth.services.tickets import NewEvent, NewTicket, TicketView, create_ticket
+from troth.services.ticket_events import EventRequest, TicketRequest, add_event, create_ticket, record_events
+from troth.services.tickets import NewEvent, NewTicket, TicketView
 from troth.storage.database import Database
 from troth.storage.models import Role, TargetStateRow, TicketEventRow
 from troth.web.event_batches import EventBatcher
@@ -171,3 +171,30 @@ def test_the_batcher_stores_everything_whatever_its_batch_size(database: Databas
     assert len(answers) == 9
     events, _ = _stored(database, ticket)
     assert [seq for seq, *_ in events] == list(range(1, 11))
+
+
+def test_a_batch_opens_tickets_next_to_events_of_others_and_replays_a_repeated_key(
+    database: Database, admin: Actor
+) -> None:
+    existing = _open(database, admin, "2")
+    new = NewTicket(account_id="globex", subject="portal slow", level="3", at=OPENED, idempotency_key="import-7")
+    requests = [
+        TicketRequest(admin, new),
+        EventRequest(admin, existing, NewEvent(kind=EventKind.REPLY, body="on it")),
+        TicketRequest(admin, new),
+        TicketRequest(admin, NewTicket(account_id="nowhere", subject="x")),
+        TicketRequest(admin, NewTicket(account_id="acme", subject="x", level="9")),
+    ]
+    opened, replied, again, nowhere, bad_level = record_events(database, requests, now=NOW)
+    assert isinstance(opened, TicketView)
+    assert isinstance(again, TicketView)
+    assert (opened.created, again.created) == (True, False)
+    assert opened.ticket.id == again.ticket.id
+    assert isinstance(replied, TicketView)
+    assert isinstance(nowhere, NotFoundError)
+    assert isinstance(bad_level, InvalidError)
+    events, states = _stored(database, opened.ticket.id)
+    assert [event[1] for event in events] == ["created"]
+    assert {state[0] for state in states} == {clock.target for clock in opened.clocks}
+    retried = create_ticket(database, admin, new, now=NOW)
+    assert (retried.ticket.id, retried.created) == (opened.ticket.id, False)

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from troth.core.clocks import EventKind
 from troth.services.actors import Actor
-from troth.services.ticket_events import add_event
-from troth.services.tickets import NewEvent, NewTicket, create_ticket
+from troth.services.ticket_events import add_event, create_ticket
+from troth.services.tickets import NewEvent, NewTicket
 from troth.storage.database import Database
 from troth.storage.models import TicketEventRow, TicketRow
 

@@ -24,7 +24,7 @@ from troth.services.accounts import AccountChanges, create_account
 from troth.services.actors import Actor
 from troth.services.clock import utc_now
 from troth.services.errors import ConflictError, ServiceError
-from troth.services.ticket_events import EventRequest, record_events
+from troth.services.ticket_events import EventRequest, create_ticket, record_events
 from troth.services.tokens import issue_token
 from troth.services.users import bootstrap_admin
 from troth.storage.database import Database
@@ -149,7 +149,7 @@ def _tickets(
             channel=rng.choice(("portal", "email", "phone")),
             at=created,
         )
-        view = tickets.create_ticket(database, admin, new, now=now)
+        view = create_ticket(database, admin, new, now=now)
         report.tickets += 1
         report.events += 1
         requests = [EventRequest(admin, view.ticket.id, e) for e in _ticket_events(policy, rng, created, now)]

@@ -1,11 +1,13 @@
-"""Ticket events: reply, level, status, restore, resolve — recorded one at a time or many in a batch.
+"""Ticket writes: opening a ticket, then its replies, level and status changes, restoration and
+resolution, recorded one at a time or many in a batch.
 
-Recording an event means storing it, asking the core for the ticket's clocks and rewriting the
-ticket's derived target states, all in one transaction, before the caller hears back. A busy
-server receives events for many tickets at once; one transaction per event would cost a commit and
-half a dozen statements per event. A batch instead locks every ticket it names and loads their
-events in two queries, applies its events in order in memory (the core evaluating each), and
-writes them with one statement per table and a single commit.
+Recording an event (opening a ticket records its `created` event) means storing it, asking the
+core for the ticket's clocks and rewriting the ticket's derived target states, all in one
+transaction, before the caller hears back. A busy server receives events for many tickets at once;
+one transaction per event would cost a commit and half a dozen statements per event. A batch
+instead locks every ticket it names and loads their events in two queries, applies its events in
+order in memory (the core evaluating each), and writes them with one statement per table and a
+single commit; the tickets it opens are inserted together, before the events that need their ids.
 
 Each request in a batch still gets its own answer or its own refusal: everything that can refuse
 an event runs before anything of it is kept, so a refused event leaves no trace and the others in
@@ -31,9 +33,20 @@ from troth.services.actors import Actor
 from troth.services.clock import utc_now
 from troth.services.clocks import EventLike
 from troth.services.errors import ForbiddenError, InvalidError, NotFoundError, ServiceError
-from troth.services.tickets import NewEvent, TicketTerms, TicketView, check_level, event_instant, terms_of, view_of
+from troth.services.tickets import (
+    NewEvent,
+    NewTicket,
+    TicketTerms,
+    TicketView,
+    check_level,
+    event_instant,
+    new_terms,
+    new_ticket_row,
+    terms_of,
+    view_of,
+)
 from troth.storage.database import Database
-from troth.storage.models import TicketEventRow, TicketRow
+from troth.storage.models import AccountRow, PolicyVersionRow, TicketEventRow, TicketRow
 from troth.storage.repositories import tickets as repo
 
 
@@ -46,49 +59,75 @@ class EventRequest:
     event: NewEvent
 
 
+@dataclass(frozen=True, slots=True)
+class TicketRequest:
+    """One caller's new ticket."""
+
+    actor: Actor
+    new: NewTicket
+
+
+WriteRequest = EventRequest | TicketRequest
 Outcome = TicketView | ServiceError
 """A request's answer: the ticket's live view, or the refusal its caller gets."""
+
+
+def create_ticket(database: Database, actor: Actor, new: NewTicket, now: datetime | None = None) -> TicketView:
+    """Open a ticket for an account (a customer only for their own); a repeated idempotency key replays.
+
+    Two requests with the same key may race (on PostgreSQL both can pass the look-up); the loser's
+    insert breaks the unique key, and on its second try it answers with the winner's ticket.
+    """
+    return _only(record_events(database, [TicketRequest(actor, new)], now))
 
 
 def add_event(
     database: Database, actor: Actor, ticket_id: int, event: NewEvent, now: datetime | None = None
 ) -> TicketView:
     """Record one event and bring the ticket's target states up to date; a repeated key replays."""
-    outcome = record_events(database, [EventRequest(actor, ticket_id, event)], now)[0]
-    if isinstance(outcome, ServiceError):
-        raise outcome
-    return outcome
+    return _only(record_events(database, [EventRequest(actor, ticket_id, event)], now))
 
 
-def record_events(database: Database, requests: Sequence[EventRequest], now: datetime | None = None) -> list[Outcome]:
+def _only(outcomes: list[Outcome]) -> TicketView:
+    if isinstance(outcomes[0], ServiceError):
+        raise outcomes[0]
+    return outcomes[0]
+
+
+def record_events(database: Database, requests: Sequence[WriteRequest], now: datetime | None = None) -> list[Outcome]:
     """Record many requests' events in one transaction; each outcome answers the request at its index.
 
-    A batch the database refuses as a whole (on PostgreSQL, a deadlock with another server process
-    or a unique key raced by a retry elsewhere) is rolled back and its requests recorded one by one.
+    A batch the database refuses as a whole (on PostgreSQL, a deadlock with another server process,
+    or a ticket's idempotency key raced by a retry elsewhere) is rolled back and tried again: a
+    batch one request at a time, a single request once more (by then the winner of a race is
+    visible, and the retry replays it).
     """
     now = now or utc_now()
     try:
         with database.writing() as session:
             return _Batch(session, requests, now).record()
     except DBAPIError:
-        if len(requests) == 1:
-            raise
-    return [record_events(database, [request], now)[0] for request in requests]
+        if len(requests) > 1:
+            return [record_events(database, [request], now)[0] for request in requests]
+    with database.writing() as session:
+        return _Batch(session, requests, now).record()
 
 
 class _Batch:
     """The tickets a batch names, their events as they grow, and what is left to write."""
 
-    def __init__(self, session: Session, requests: Sequence[EventRequest], now: datetime) -> None:
+    def __init__(self, session: Session, requests: Sequence[WriteRequest], now: datetime) -> None:
         self.session = session
         self.requests = requests
         self.now = now
-        ids = sorted({request.ticket_id for request in requests})
-        self.found = repo.tickets_with_terms(session, ids, lock=True)
+        ids = sorted({request.ticket_id for request in requests if isinstance(request, EventRequest)})
+        self.found = repo.tickets_with_terms(session, ids, lock=True) if ids else {}
         self.events: dict[int, list[EventLike]] = {
-            key: list(rows) for key, rows in repo.events_of_many(session, ids).items()
+            key: list(rows) for key, rows in (repo.events_of_many(session, ids) if ids else {}).items()
         }
         self.terms: dict[int, TicketTerms] = {}
+        self.opened: list[tuple[TicketRow, TicketEventRow, clocks.Verdict]] = []
+        self.opened_by_key: dict[tuple[str, str], TicketView] = {}
         self.new_events: list[dict[str, Any]] = []
         self.states: dict[int, list[dict[str, Any]]] = {}
 
@@ -96,12 +135,58 @@ class _Batch:
         outcomes: list[Outcome] = []
         for request in self.requests:
             try:
-                outcomes.append(self._apply(request))
+                outcomes.append(self._apply(request) if isinstance(request, EventRequest) else self._open(request))
             except ServiceError as refusal:
                 outcomes.append(refusal)
+        self._insert_opened()
         repo.insert_events(self.session, self.new_events)
         repo.replace_states(self.session, self.states)
         return outcomes
+
+    def _insert_opened(self) -> None:
+        """Insert the new tickets in one statement; their events and states need the ids it gives."""
+        if not self.opened:
+            return
+        self.session.add_all([ticket for ticket, _, _ in self.opened])
+        self.session.flush()
+        for ticket, created, verdict in self.opened:
+            created.ticket_id = ticket.id
+            self.new_events.append(repo.event_values(created))
+            self.states[ticket.id] = clocks.state_rows(ticket, verdict)
+
+    def _open(self, request: TicketRequest) -> TicketView:
+        actor, new = request.actor, request.new
+        actor.require_account(new.account_id)
+        account = self.session.get(AccountRow, new.account_id)
+        if account is None:
+            raise NotFoundError("account", new.account_id)
+        if new.idempotency_key and (seen := self._opened_before(account, new.idempotency_key)):
+            return seen
+        at = event_instant(actor, new.at, self.now)
+        terms = new_terms(self.session, account, at)
+        check_level(terms.policy, new.level)
+        ticket = new_ticket_row(actor, new, terms, at)
+        created = _created_row(actor, new, at, self.now)
+        verdict = clocks.evaluate(ticket, [created], terms.policy, core_account(account), max(self.now, at))
+        clocks.summarise(ticket, verdict.facts, terms.policy)
+        self.opened.append((ticket, created, verdict))
+        view = TicketView(ticket, verdict.clocks)
+        if new.idempotency_key:
+            self.opened_by_key[account.id, new.idempotency_key] = TicketView(
+                ticket, verdict.clocks, created=False, events=[created]
+            )
+        return view
+
+    def _opened_before(self, account: AccountRow, key: str) -> TicketView | None:
+        """The ticket a retried request opened, stored earlier or earlier in this batch."""
+        if (account.id, key) in self.opened_by_key:
+            return self.opened_by_key[account.id, key]
+        seen = repo.ticket_by_key(self.session, account.id, key)
+        if seen is None:
+            return None
+        version = self.session.get_one(PolicyVersionRow, seen.policy_version_id)
+        rows = repo.events_of(self.session, seen.id)
+        return view_of(seen, rows, terms_of(account, version), self.now, created=False)
 
     def _ticket(self, actor: Actor, ticket_id: int) -> tuple[TicketRow, TicketTerms]:
         found = self.found.get(ticket_id)
@@ -155,6 +240,23 @@ def _check_event(actor: Actor, event: NewEvent, policy: Policy) -> NewEvent:
         known = ", ".join(sorted(known_statuses(policy)))
         raise InvalidError.one(f"status '{event.status}' is not one this policy knows; use one of {known}", "status")
     return event
+
+
+def _created_row(actor: Actor, new: NewTicket, at: datetime, now: datetime) -> TicketEventRow:
+    """The `created` event of a new ticket; its ticket id is set once the ticket is inserted."""
+    return TicketEventRow(
+        seq=1,
+        type=EventKind.CREATED,
+        at=at,
+        level=new.level,
+        platform_level=new.platform_level,
+        channel=new.channel,
+        scheduled_at=new.scheduled_at,
+        body=new.body,
+        idempotency_key=new.idempotency_key,
+        recorded_at=now,
+        recorded_by=actor.user_id,
+    )
 
 
 def _event_row(

@@ -1,7 +1,6 @@
-"""Tickets: create, add events (reply, level, status, restore, resolve), read with live clocks, queue.
+"""Tickets: what a request asks for, the terms a ticket is judged by, and reading tickets with live clocks.
 
-Every write stores the event, asks the core for the ticket's clocks and saves the derived target
-states in the same transaction, so the stored states always match the stored events.
+Writes (creating a ticket, adding its events) are in `troth.services.ticket_events`.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from troth.core.clocks import Author, EventKind, TargetClock
@@ -23,7 +21,7 @@ from troth.services.clocks import EventLike
 from troth.services.errors import ForbiddenError, InvalidError, NotFoundError
 from troth.services.policies import effective_for, version_in_force
 from troth.storage.database import Database
-from troth.storage.models import AccountRow, PolicyVersionRow, TicketEventRow, TicketRow
+from troth.storage.models import AccountRow, PolicyVersionRow, TicketRow
 from troth.storage.repositories import tickets as repo
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -78,7 +76,7 @@ def terms_of(account: AccountRow, version: PolicyVersionRow) -> TicketTerms:
     return TicketTerms(account, version, effective_for(version, core_account(account)))
 
 
-def _new_terms(session: Session, account: AccountRow, at: datetime) -> TicketTerms:
+def new_terms(session: Session, account: AccountRow, at: datetime) -> TicketTerms:
     """For a new ticket: the version of the account's SLA in force at its creation."""
     if account.policy_key is None:
         raise InvalidError.one(f"account '{account.id}' is on no SLA yet; give it a policy first", "account_id")
@@ -102,66 +100,7 @@ def check_level(policy: Policy, level: str | None, field_name: str = "level") ->
         raise InvalidError.one(f"the account's policy has no level '{level}'; its levels are {known}", field_name)
 
 
-def _evaluate_and_save(
-    session: Session, ticket: TicketRow, rows: Sequence[EventLike], terms: TicketTerms, now: datetime
-) -> list[TargetClock]:
-    at = max([now, *(row.at for row in rows)])
-    verdict = clocks.evaluate(ticket, rows, terms.policy, core_account(terms.account), at)
-    clocks.summarise(ticket, verdict.facts, terms.policy)
-    repo.replace_states(session, {ticket.id: clocks.state_rows(ticket, verdict)})
-    return verdict.clocks
-
-
-def create_ticket(database: Database, actor: Actor, new: NewTicket, now: datetime | None = None) -> TicketView:
-    """Open a ticket for an account (a customer only for their own); a repeated idempotency key replays.
-
-    Two requests with the same key may race (on PostgreSQL both can pass the look-up); the loser's
-    insert breaks the unique key, and it answers with the winner's ticket instead.
-    """
-    now = now or utc_now()
-    actor.require_account(new.account_id)
-    try:
-        return _create_ticket(database, actor, new, now)
-    except IntegrityError:
-        if not new.idempotency_key:
-            raise
-        return _create_ticket(database, actor, new, now)
-
-
-def _create_ticket(database: Database, actor: Actor, new: NewTicket, now: datetime) -> TicketView:
-    with database.writing() as session:
-        account = session.get(AccountRow, new.account_id)
-        if account is None:
-            raise NotFoundError("account", new.account_id)
-        if new.idempotency_key and (seen := repo.ticket_by_key(session, account.id, new.idempotency_key)):
-            version = session.get_one(PolicyVersionRow, seen.policy_version_id)
-            return view_of(seen, repo.events_of(session, seen.id), terms_of(account, version), now, created=False)
-        at = event_instant(actor, new.at, now)
-        terms = _new_terms(session, account, at)
-        check_level(terms.policy, new.level)
-        ticket = _new_ticket(actor, new, terms, at)
-        session.add(ticket)
-        session.flush()
-        created = TicketEventRow(
-            ticket_id=ticket.id,
-            seq=1,
-            type=EventKind.CREATED,
-            at=at,
-            level=new.level,
-            platform_level=new.platform_level,
-            channel=new.channel,
-            scheduled_at=new.scheduled_at,
-            body=new.body,
-            idempotency_key=new.idempotency_key,
-            recorded_at=now,
-            recorded_by=actor.user_id,
-        )
-        session.add(created)
-        live = _evaluate_and_save(session, ticket, [created], terms, now)
-        return TicketView(ticket, live)
-
-
-def _new_ticket(actor: Actor, new: NewTicket, terms: TicketTerms, at: datetime) -> TicketRow:
+def new_ticket_row(actor: Actor, new: NewTicket, terms: TicketTerms, at: datetime) -> TicketRow:
     level = new.level or terms.policy.default_level
     return TicketRow(
         account_id=terms.account.id,

@@ -1,4 +1,6 @@
-"""Group the ticket events of concurrent requests into batches, one batch at a time per process.
+"""Group the ticket writes of concurrent requests (new tickets, their events) into batches.
+
+One batch at a time per process.
 
 While a batch is being written (in a worker thread, so the event loop keeps reading requests),
 new events wait in a queue; when it commits, the next batch takes all of them. An idle server so
@@ -15,14 +17,14 @@ from dataclasses import dataclass, field
 from anyio import to_thread
 
 from troth.services.errors import ServiceError
-from troth.services.ticket_events import EventRequest, Outcome, record_events
+from troth.services.ticket_events import Outcome, WriteRequest, record_events
 from troth.services.tickets import TicketView
 from troth.storage.database import Database
 
 MAX_BATCH = 128
 """Events per transaction at most: bounds the time one batch holds the write lock."""
 
-_Waiting = tuple[EventRequest, "asyncio.Future[Outcome]"]
+_Waiting = tuple[WriteRequest, "asyncio.Future[Outcome]"]
 
 
 @dataclass
@@ -32,7 +34,7 @@ class EventBatcher:
     _waiting: list[_Waiting] = field(default_factory=list)
     _writer: asyncio.Task[None] | None = None
 
-    async def record(self, request: EventRequest) -> TicketView:
+    async def record(self, request: WriteRequest) -> TicketView:
         """The ticket's view once `request`'s event is stored, or the request's refusal raised."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._waiting.append((request, future))

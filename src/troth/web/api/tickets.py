@@ -11,7 +11,7 @@ from troth.core.clocks import Author, EventKind, TargetClock
 from troth.services import tickets as service
 from troth.services.actors import Actor
 from troth.services.clocks import EventLike
-from troth.services.ticket_events import EventRequest
+from troth.services.ticket_events import EventRequest, TicketRequest, WriteRequest
 from troth.services.tickets import NewEvent, NewTicket, TicketView
 from troth.storage.models import TicketRow
 from troth.web.api.schemas import Body, DbId, IdempotencyKey, Instant, Key, Out, Text, UtcOut
@@ -152,10 +152,9 @@ def list_tickets(
 
 
 @router.post("", response_model=TicketOut, status_code=201)
-def create_ticket(body: TicketIn, response: Response, database: DatabaseDep, actor: ActorDep) -> TicketOut:
+async def create_ticket(body: TicketIn, request: Request, response: Response, actor: ActorDep) -> TicketOut:
     """Open a ticket: the portal's way in (a customer, for their account) and an integration's."""
-    new = NewTicket(**body.model_dump())
-    return _answer(service.create_ticket(database, actor, new), response)
+    return await _write(request, TicketRequest(actor, NewTicket(**body.model_dump())), response)
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
@@ -164,9 +163,13 @@ def get_ticket(ticket_id: DbId, database: DatabaseDep, actor: ActorDep) -> Ticke
     return _ticket(service.get_ticket(database, actor, ticket_id))
 
 
-async def _record(request: Request, actor: Actor, ticket_id: int, event: NewEvent, response: Response) -> TicketOut:
+async def _write(request: Request, write: WriteRequest, response: Response) -> TicketOut:
     batcher: EventBatcher = request.app.state.event_batcher
-    return _answer(await batcher.record(EventRequest(actor, ticket_id, event)), response)
+    return _answer(await batcher.record(write), response)
+
+
+async def _record(request: Request, actor: Actor, ticket_id: int, event: NewEvent, response: Response) -> TicketOut:
+    return await _write(request, EventRequest(actor, ticket_id, event), response)
 
 
 @router.post("/{ticket_id}/replies", response_model=TicketOut, status_code=201)
