@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args, get_type_hints
 
 import numpy as np
 import orjson
@@ -12,10 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from troth.batch import clock_lines, event_decode, event_files, workers
+from troth.batch import clock_lines, event_decode, event_files, event_records, workers
 from troth.batch.clock_lines import encode_chunks, row_object
 from troth.batch.event_instants import epochs
 from troth.batch.events import Vocabulary, small_columns
+from troth.core.clocks import Author
 from troth.core.clocks.columns import AUTHOR_CODES, KIND_CODES, ClockColumns, EventColumns
 from troth.core.errors import InputError
 from troth.core.instants import parse_instant, to_epoch
@@ -151,7 +153,14 @@ def test_valid_export_lines_are_decoded_not_read_line_by_line(tmp_path: Path, mo
 
 @pytest.mark.parametrize(
     "bad",
-    [b'{"ticket": "T-\xff", "at": "2026-03-19T10:00:00Z", "type": "resolved"}', b'{"ticket": "\\ud800"}', b"[1]"],
+    [
+        b'{"ticket": "T-\xff", "at": "2026-03-19T10:00:00Z", "type": "resolved"}',
+        b'{"ticket": "\\ud800"}',
+        b"[1]",
+        # Two events on one line would be two elements of the block's array: the line reader refuses it.
+        b'{"ticket": "T-2", "at": "2026-03-19T10:00:00Z", "type": "created"},'
+        b'{"ticket": "T-3", "at": "2026-03-19T10:00:00Z", "type": "created"}',
+    ],
 )
 def test_a_line_json_cannot_read_is_located_as_the_line_reader_locates_it(tmp_path: Path, bad: bytes) -> None:
     good = orjson.dumps({"ticket": "T-1", "at": "2026-03-19T10:00:00Z", "type": "created"})
@@ -161,6 +170,10 @@ def test_a_line_json_cannot_read_is_located_as_the_line_reader_locates_it(tmp_pa
     assert fast == slow
     assert isinstance(fast, str)
     assert fast.startswith(f"{path}:2:")
+
+
+def test_the_decoded_reply_authors_are_the_contract_authors() -> None:
+    assert set(get_args(get_type_hints(event_records.Reply)["author"])) == {a.value for a in Author}
 
 
 def random_clocks() -> ClockColumns:

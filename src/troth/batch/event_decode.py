@@ -1,11 +1,12 @@
-"""The reader for large events files: blocks of lines decoded into typed structs with msgspec.
+"""The reader for large events files: blocks of lines decoded with msgspec, then turned into columns.
 
-Each line is decoded into `Line` (the fields the contract names, each a string, a boolean or
-null; other fields are skipped, as the line-by-line reader ignores them), then checked and turned
-into columns a field at a time. A block where anything is unexpected — a line that is not JSON, a
-value of another type, an unknown level, a blank line — is read again by the line-by-line reader
-in `troth.batch.events`, which gives the same values or names the file, line and field of the
-error. The tests hold both readers equal on generated files.
+A block of lines is decoded in one call into typed events (`troth.batch.event_records`: one type
+per event `type`, declaring the fields the line-by-line reader reads for it, checked in C). The
+columns are then built a field at a time, each type's fields from that type's rows only. A block
+where anything is unexpected — a line that is not JSON, a value of another type, an unknown
+level, a blank line — is read again by the line-by-line reader in `troth.batch.events`, which
+gives the same values or names the file, line and field of the error. The tests hold both
+readers equal on generated files.
 """
 
 from __future__ import annotations
@@ -22,36 +23,15 @@ import numpy.typing as npt
 
 from troth.batch import events as line_reader
 from troth.batch.event_instants import epochs
+from troth.batch.event_records import LINES, AnyEvent, Created, Level, Reply, Status
 from troth.batch.jsonl import parse_line
-from troth.core.clocks import EventKind, TicketEvent
+from troth.batch.ticket_ids import Ids, sorted_table
+from troth.core.clocks import TicketEvent
 from troth.core.clocks.columns import AUTHOR_CODES, KIND_CODES, NONE, EventColumns
 from troth.core.instants import to_epoch
 
 Ints = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]
-
-CREATED, REPLY = KIND_CODES.index(EventKind.CREATED), KIND_CODES.index(EventKind.REPLY)
-LEVEL, STATUS = KIND_CODES.index(EventKind.LEVEL), KIND_CODES.index(EventKind.STATUS)
-
-
-class Line(msgspec.Struct, gc=False):
-    """One line as the contract names its fields; null reads as not given, like `Record`."""
-
-    ticket: str | None = None
-    at: str | None = None
-    type: str | None = None
-    account: str | None = None
-    level: str | None = None
-    author: str | None = None
-    public: bool | None = None
-    automated: bool | None = None
-    status: str | None = None
-    platform_level: bool | None = None
-    channel: str | None = None
-    scheduled_at: str | None = None
-
-
-_DECODER = msgspec.json.Decoder(Line)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,28 +51,23 @@ class Block:
     public: Flags
     automated: Flags
     status: Ints
-    ticket_ids: tuple[str, ...]
+    ticket_ids: Ids
     accounts: tuple[str, ...]
 
 
 class Codes:
-    """Vocabulary codes of a reader: levels and statuses sorted, null NONE."""
+    """Vocabulary codes of a reader: levels and statuses sorted. A required field's table has no
+    code for null (a KeyError sends the block to the line reader); an optional one's maps it to NONE."""
 
     def __init__(self, words: line_reader.Vocabulary) -> None:
         self.words = words
         self.levels = tuple(sorted(words.levels))
         self.statuses = tuple(sorted(words.statuses))
-        self.level = _vocabulary(self.levels)
-        self.status = _vocabulary(self.statuses)
-        self.kind: dict[str | None, int] = {kind.value: i for i, kind in enumerate(KIND_CODES)}  # required: no None
-        self.author = _vocabulary([a.value for a in AUTHOR_CODES])
-
-
-def _vocabulary(names: Sequence[str]) -> dict[str | None, int]:
-    """Each name's index, and NONE for null (the field not given)."""
-    codes: dict[str | None, int] = {name: i for i, name in enumerate(names)}
-    codes[None] = NONE
-    return codes
+        self.level: dict[str | None, int] = {name: i for i, name in enumerate(self.levels)}
+        self.status: dict[str | None, int] = {name: i for i, name in enumerate(self.statuses)}
+        self.author: dict[str | None, int] = {a.value: i for i, a in enumerate(AUTHOR_CODES)}
+        self.optional_level = self.level | {None: NONE}
+        self.optional_status = self.status | {None: NONE}
 
 
 def _table(values: list[str | None]) -> tuple[Ints, tuple[str, ...]]:
@@ -104,93 +79,132 @@ def _table(values: list[str | None]) -> tuple[Ints, tuple[str, ...]]:
     return _codes(code, values, len(values)), tuple(v for v in table if v is not None)
 
 
+def _ticket_table(tickets: list[str]) -> tuple[Ints, Ids]:
+    codes, ids = _table(list[str | None](tickets))
+    return codes, Ids.of(list(ids))
+
+
 def _codes(table: Mapping[str | None, int], values: Iterable[str | None], count: int) -> Ints:
     """The code of each of `count` values; KeyError for a value not in the table."""
     return np.fromiter(map(table.__getitem__, values), dtype=np.int64, count=count)
 
 
-def _field(lines: list[Line], name: str) -> Iterator[Any]:
-    return map(attrgetter(name), lines)
+def _field(events: Sequence[Any], name: str) -> Iterator[Any]:
+    return map(attrgetter(name), events)
 
 
-def _given(values: list[str | None]) -> bool:
-    """`Record.text` of a required field: every value a non-empty string."""
-    return None not in values and "" not in values
+def _flags(events: Sequence[Any], name: str, *, value: bool) -> Flags:
+    """Where the field is `value` (not null, not the other boolean)."""
+    return np.fromiter(map(partial(is_, value), _field(events, name)), dtype=np.bool_, count=len(events))
 
 
 def decode_block(block: bytes, first_line: int, codes: Codes) -> Block | None:
-    """The block's events (a newline ends each line), or None when the line reader must decide."""
+    """The block's events (a newline ends each line), or None when the line reader must decide.
+
+    The lines are decoded as one JSON array: a raw newline cannot be inside a JSON string, so
+    joining the lines with commas only separates them. A blank line makes the array invalid, and
+    a line holding two values (`{...},{...}`) makes one element too many: both go to the line reader.
+    """
     try:
-        lines = [_DECODER.decode(raw) for raw in block[:-1].split(b"\n")]
-        return _decoded(lines, first_line, codes)
+        events = LINES.decode(b"[" + block[:-1].replace(b"\n", b",") + b"]")
+        if len(events) != block.count(b"\n"):
+            return None
+        return _decoded(events, first_line, codes)
     except (msgspec.DecodeError, UnicodeDecodeError, KeyError):
-        # Not JSON (or not UTF-8), a value of another type, a word outside its vocabulary (even in a
-        # field the event's type ignores), a blank line: the line reader decides, exactly.
+        # Not JSON (or not UTF-8), a value of another type, a word outside its vocabulary, a blank
+        # line: the line reader decides, exactly.
         return None
 
 
-def _decoded(lines: list[Line], first_line: int, codes: Codes) -> Block | None:
-    tickets, at = list(_field(lines, "ticket")), list(_field(lines, "at"))
-    kind = _codes(codes.kind, _field(lines, "type"), len(lines))
-    if not (_given(tickets) and _given(at)):
-        return None
-    when = epochs(at)
+def _rows(kind: Ints, event_type: type[AnyEvent], events: list[AnyEvent]) -> tuple[Ints, list[Any]]:
+    """The rows of one event type, and their events."""
+    rows = np.flatnonzero(kind == event_type.KIND)
+    return rows, [events[i] for i in rows.tolist()]
+
+
+def _decoded(events: list[AnyEvent], first_line: int, codes: Codes) -> Block | None:
+    n = len(events)
+    kind = np.fromiter(_field(events, "KIND"), dtype=np.int64, count=n)
+    when = epochs(list(_field(events, "at")))
     if when is None:
         return None
-    created, reply = kind == CREATED, kind == REPLY
-    level = _codes(codes.level, _field(lines, "level"), len(lines))
-    status = _codes(codes.status, _field(lines, "status"), len(lines))
-    author = _codes(codes.author, _field(lines, "author"), len(lines))
-    checks = [(kind != LEVEL) | (level >= 0), (kind != STATUS) | (status >= 0), ~reply | (author >= 0)]
-    if not all(bool(c.all()) for c in checks):
+    created = _created(*_rows(kind, Created, events), when, codes)
+    if created is None:
         return None
-    made = _created(lines, np.flatnonzero(created).tolist(), when)
-    if made is None:
-        return None
-    account, accounts, scheduled_at, has_scheduled = made
-    ticket, ticket_ids = _table(tickets)
+    ticket, ticket_ids = _ticket_table(list(_field(events, "ticket")))
+    replies = _replies(*_rows(kind, Reply, events), n, codes)
+    rows, chosen = _rows(kind, Level, events)
+    created.level[rows] = _codes(codes.level, _field(chosen, "level"), rows.size)
+    rows, chosen = _rows(kind, Status, events)
+    status = np.full(n, NONE, dtype=np.int64)
+    status[rows] = _codes(codes.status, _field(chosen, "status"), rows.size)
     return Block(
         ticket=ticket,
         at=when,
         kind=kind,
-        sequence=np.arange(first_line, first_line + len(lines), dtype=np.int64),
-        level=np.where(created | (kind == LEVEL), level, NONE),
-        account=account,
-        platform_level=created & _flags(lines, "platform_level", value=True),
-        scheduled_at=scheduled_at,
-        has_scheduled=has_scheduled,
-        author=np.where(reply, author, NONE),
-        public=~reply | ~_flags(lines, "public", value=False),
-        automated=reply & _flags(lines, "automated", value=True),
-        status=np.where(kind == STATUS, status, NONE),
+        sequence=np.arange(first_line, first_line + n, dtype=np.int64),
+        level=created.level,
+        account=created.account,
+        platform_level=created.platform_level,
+        scheduled_at=created.scheduled_at,
+        has_scheduled=created.has_scheduled,
+        author=replies.author,
+        public=replies.public,
+        automated=replies.automated,
+        status=status,
         ticket_ids=ticket_ids,
-        accounts=accounts,
+        accounts=created.accounts,
     )
 
 
-def _flags(lines: list[Line], name: str, *, value: bool) -> Flags:
-    """Where the field is `value` (not null, not the other boolean)."""
-    return np.fromiter(map(partial(is_, value), _field(lines, name)), dtype=np.bool_, count=len(lines))
+@dataclass(frozen=True, slots=True)
+class _CreatedColumns:
+    """The columns `created` events fill (`level` is shared with `level` events)."""
+
+    account: Ints
+    accounts: tuple[str, ...]
+    level: Ints
+    platform_level: Flags
+    scheduled_at: Ints
+    has_scheduled: Flags
 
 
-def _created(lines: list[Line], rows: list[int], when: Ints) -> tuple[Ints, tuple[str, ...], Ints, Flags] | None:
-    """Account codes and scheduled instants of the `created` rows; None when one is not valid."""
-    made = [lines[i] for i in rows]
-    names = list(_field(made, "account"))
-    if "" in names or "" in list(_field(made, "channel")):
-        return None
-    account = np.full(len(lines), NONE, dtype=np.int64)
-    codes, accounts = _table(names)
-    account[rows] = codes
-    scheduled = [(i, e.scheduled_at) for i, e in zip(rows, made, strict=True) if e.scheduled_at is not None]
-    value, has = np.zeros(len(lines), dtype=np.int64), np.zeros(len(lines), dtype=np.bool_)
+def _created(rows: Ints, made: list[Created], when: Ints, codes: Codes) -> _CreatedColumns | None:
+    """The columns of the `created` rows; None when a scheduled time is not valid."""
+    n = when.size
+    account = np.full(n, NONE, dtype=np.int64)
+    account[rows], accounts = _table(list(_field(made, "account")))
+    level = np.full(n, NONE, dtype=np.int64)
+    level[rows] = _codes(codes.optional_level, _field(made, "level"), rows.size)
+    platform_level = np.zeros(n, dtype=np.bool_)
+    platform_level[rows] = _flags(made, "platform_level", value=True)
+    scheduled = [(i, e.scheduled_at) for i, e in zip(rows.tolist(), made, strict=True) if e.scheduled_at is not None]
+    value, has = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_)
     if scheduled:
         where = [i for i, _ in scheduled]
         parsed = epochs([text for _, text in scheduled])
         if parsed is None or bool(np.any(parsed < when[where])):
             return None
         value[where], has[where] = parsed, True
-    return account, accounts, value, has
+    return _CreatedColumns(account, accounts, level, platform_level, value, has)
+
+
+@dataclass(frozen=True, slots=True)
+class _ReplyColumns:
+    author: Ints
+    public: Flags
+    automated: Flags
+
+
+def _replies(rows: Ints, replies: list[Reply], n: int, codes: Codes) -> _ReplyColumns:
+    """The columns `reply` events fill: public unless `false`, automated only when `true`."""
+    author = np.full(n, NONE, dtype=np.int64)
+    author[rows] = _codes(codes.author, _field(replies, "author"), rows.size)
+    public = np.ones(n, dtype=np.bool_)
+    public[rows] = ~_flags(replies, "public", value=False)
+    automated = np.zeros(n, dtype=np.bool_)
+    automated[rows] = _flags(replies, "automated", value=True)
+    return _ReplyColumns(author, public, automated)
 
 
 # ----- the line-by-line path -----------------------------------------------------------------
@@ -215,14 +229,14 @@ def read_block_lines(block: bytes, first_line: int, name: str, codes: Codes) -> 
 
 
 def block_of_events(events: list[TicketEvent], codes: Codes) -> Block:
-    ticket, ticket_ids = _table([e.ticket for e in events])
+    ticket, ticket_ids = _ticket_table([e.ticket for e in events])
     account, accounts = _table([e.account for e in events])
     return Block(
         ticket=ticket,
         at=_ints([to_epoch(e.at) for e in events]),
         kind=_ints([KIND_CODES.index(e.kind) for e in events]),
         sequence=_ints([e.sequence for e in events]),
-        level=_ints([codes.level[e.level] for e in events]),
+        level=_ints([codes.optional_level[e.level] for e in events]),
         account=account,
         platform_level=_bools([e.platform_level for e in events]),
         scheduled_at=_ints([0 if e.scheduled_at is None else to_epoch(e.scheduled_at) for e in events]),
@@ -230,7 +244,7 @@ def block_of_events(events: list[TicketEvent], codes: Codes) -> Block:
         author=_ints([NONE if e.author is None else AUTHOR_CODES.index(e.author) for e in events]),
         public=_bools([e.public for e in events]),
         automated=_bools([e.automated for e in events]),
-        status=_ints([codes.status[e.status] for e in events]),
+        status=_ints([codes.optional_status[e.status] for e in events]),
         ticket_ids=ticket_ids,
         accounts=accounts,
     )
@@ -247,14 +261,13 @@ def read_block(block: bytes, first_line: int, name: str, codes: Codes) -> Block:
 ARRAYS = tuple(f.name for f in fields(Block) if f.name not in {"ticket_ids", "accounts"})
 
 
-def _recode(blocks: list[Block], name: str) -> tuple[list[Ints], list[str]]:
-    """Each block's codes of `name` ("ticket_ids" or "accounts") in one table, in first-seen order."""
+def _accounts(blocks: list[Block]) -> tuple[list[Ints], list[str]]:
+    """Each block's account codes in one table, in first-seen order."""
     table: dict[str, int] = {}
-    column = "ticket" if name == "ticket_ids" else "account"
     recoded = []
     for b in blocks:
-        remap = _ints([table.setdefault(v, len(table)) for v in getattr(b, name)] + [NONE])
-        recoded.append(remap[getattr(b, column)])  # NONE (-1) picks the last entry, NONE
+        remap = _ints([table.setdefault(v, len(table)) for v in b.accounts] + [NONE])
+        recoded.append(remap[b.account])  # NONE (-1) picks the last entry, NONE
     return recoded, list(table)
 
 
@@ -272,17 +285,14 @@ def merge(blocks: list[Block], codes: Codes) -> EventColumns:
     """One set of columns from the blocks (consumed: each field's block arrays are freed once joined)."""
     if not blocks:
         blocks.append(block_of_events([], codes))  # an empty file: no events, same shapes
-    tickets, ids = _recode(blocks, "ticket_ids")
-    accounts, account_names = _recode(blocks, "accounts")
-    # Ticket codes are ranks of the ids in sorted order (EventColumns): sort by id, sorting by code.
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    rank = np.empty(len(ids) + 1, dtype=np.int64)
-    rank[order] = np.arange(len(ids))
+    # Ticket codes are ranks of the ids in sorted order (EventColumns).
+    ticket_ids, ranks = sorted_table([b.ticket_ids for b in blocks])
+    accounts, account_names = _accounts(blocks)
     columns: dict[str, npt.NDArray[Any]] = {
-        "ticket": rank[np.concatenate(tickets)],
+        "ticket": np.concatenate([rank[b.ticket] for rank, b in zip(ranks, blocks, strict=True)]),
         "account": np.concatenate(accounts),
     }
-    del tickets, accounts
+    del ranks, accounts
     parts = {name: [getattr(b, name) for b in blocks] for name in ARRAYS if name not in columns}
     blocks.clear()
     for name in list(parts):
@@ -290,7 +300,7 @@ def merge(blocks: list[Block], codes: Codes) -> EventColumns:
         columns[name] = joined.astype(np.int64, copy=False) if joined.dtype.kind == "i" else joined
     return EventColumns(
         **columns,
-        ticket_ids=tuple(ids[i] for i in order),
+        ticket_ids=ticket_ids,
         levels=codes.levels,
         accounts=tuple(account_names),
         statuses=codes.statuses,
