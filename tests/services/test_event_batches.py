@@ -13,6 +13,7 @@ from troth.core.clocks import Author, EventKind
 from troth.services.actors import Actor
 from troth.services.errors import ForbiddenError, InvalidError, NotFoundError
 from troth.services.ticket_events import EventRequest, TicketRequest, add_event, create_ticket, record_events
+from troth.services.ticket_history import RecentHistories
 from troth.services.tickets import NewEvent, NewTicket, TicketView
 from troth.storage.database import Database
 from troth.storage.models import Role, TargetStateRow, TicketEventRow
@@ -198,3 +199,29 @@ def test_a_batch_opens_tickets_next_to_events_of_others_and_replays_a_repeated_k
     assert {state[0] for state in states} == {clock.target for clock in opened.clocks}
     retried = create_ticket(database, admin, new, now=NOW)
     assert (retried.ticket.id, retried.created) == (opened.ticket.id, False)
+
+
+def test_remembered_histories_across_batches_store_what_reading_storage_stores(
+    database: Database, admin: Actor
+) -> None:
+    read_each_time = [_open(database, admin, level) for level in ("1", "4")]
+    remembered = [_open(database, admin, level) for level in ("1", "4")]
+    recent = RecentHistories()
+    for event in _script(OPENED):
+        record_events(database, [EventRequest(admin, t, event) for t in read_each_time], now=NOW)
+        record_events(database, [EventRequest(admin, t, event) for t in remembered], now=NOW, recent=recent)
+    assert len(recent) == 2
+    for alone, together in zip(read_each_time, remembered, strict=True):
+        assert _stored(database, alone) == _stored(database, together)
+
+
+def test_a_ticket_another_process_wrote_to_is_read_again(database: Database, admin: Actor) -> None:
+    ticket = _open(database, admin, "2")
+    recent = RecentHistories()
+    first, second, third = _script(OPENED)[:3]
+    record_events(database, [EventRequest(admin, ticket, first)], now=NOW, recent=recent)
+    add_event(database, admin, ticket, second, now=NOW)  # as another server process: `recent` is not told
+    (outcome,) = record_events(database, [EventRequest(admin, ticket, third)], now=NOW, recent=recent)
+    assert isinstance(outcome, TicketView)
+    events, _ = _stored(database, ticket)
+    assert [(seq, kind) for seq, kind, *_ in events] == [(1, "created"), (2, "reply"), (3, "reply"), (4, "status")]

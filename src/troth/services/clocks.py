@@ -74,7 +74,11 @@ class Verdict:
 
 def evaluate(ticket: TicketRow, rows: Sequence[EventLike], policy: Policy, account: Account, at: datetime) -> Verdict:
     """The core's verdict; contradictory events are a 422 naming the offending field."""
-    events = [core_event(ticket, row) for row in rows]
+    return evaluate_events([core_event(ticket, row) for row in rows], policy, account, at)
+
+
+def evaluate_events(events: Sequence[TicketEvent], policy: Policy, account: Account, at: datetime) -> Verdict:
+    """`evaluate` for events already converted to the core's."""
     try:
         facts = ticket_facts(events, at=at, default_level=policy.default_level)
         if facts is None:

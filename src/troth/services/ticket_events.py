@@ -31,8 +31,8 @@ from troth.services import clocks
 from troth.services.accounts import core_account
 from troth.services.actors import Actor
 from troth.services.clock import utc_now
-from troth.services.clocks import EventLike
 from troth.services.errors import ForbiddenError, InvalidError, NotFoundError, ServiceError
+from troth.services.ticket_history import RecentHistories, TicketHistory
 from troth.services.tickets import (
     NewEvent,
     NewTicket,
@@ -94,9 +94,15 @@ def _only(outcomes: list[Outcome]) -> TicketView:
     return outcomes[0]
 
 
-def record_events(database: Database, requests: Sequence[WriteRequest], now: datetime | None = None) -> list[Outcome]:
+def record_events(
+    database: Database,
+    requests: Sequence[WriteRequest],
+    now: datetime | None = None,
+    recent: RecentHistories | None = None,
+) -> list[Outcome]:
     """Record many requests' events in one transaction; each outcome answers the request at its index.
 
+    `recent` remembers the histories of tickets written, for the next batches of the same process.
     A batch the database refuses as a whole (on PostgreSQL, a deadlock with another server process,
     or a ticket's idempotency key raced by a retry elsewhere) is rolled back and tried again: a
     batch one request at a time, a single request once more (by then the winner of a race is
@@ -104,32 +110,56 @@ def record_events(database: Database, requests: Sequence[WriteRequest], now: dat
     """
     now = now or utc_now()
     try:
-        with database.writing() as session:
-            return _Batch(session, requests, now).record()
+        return _record(database, requests, now, recent)
     except DBAPIError:
         if len(requests) > 1:
-            return [record_events(database, [request], now)[0] for request in requests]
+            return [record_events(database, [request], now, recent)[0] for request in requests]
+    return _record(database, requests, now, recent)
+
+
+def _record(
+    database: Database, requests: Sequence[WriteRequest], now: datetime, recent: RecentHistories | None
+) -> list[Outcome]:
     with database.writing() as session:
-        return _Batch(session, requests, now).record()
+        batch = _Batch(session, requests, now, recent)
+        outcomes = batch.record()
+    if recent is not None:  # only once committed: a rolled-back history must not be taken for the stored one
+        recent.remember(batch.written)
+    return outcomes
 
 
 class _Batch:
     """The tickets a batch names, their events as they grow, and what is left to write."""
 
-    def __init__(self, session: Session, requests: Sequence[WriteRequest], now: datetime) -> None:
+    def __init__(
+        self, session: Session, requests: Sequence[WriteRequest], now: datetime, recent: RecentHistories | None
+    ) -> None:
         self.session = session
         self.requests = requests
         self.now = now
         ids = sorted({request.ticket_id for request in requests if isinstance(request, EventRequest)})
         self.found = repo.tickets_with_terms(session, ids, lock=True) if ids else {}
-        self.events: dict[int, list[EventLike]] = {
-            key: list(rows) for key, rows in (repo.events_of_many(session, ids) if ids else {}).items()
-        }
+        self.histories = self._histories(list(self.found), recent)
+        self.written: dict[int, TicketHistory] = {}
         self.terms: dict[int, TicketTerms] = {}
         self.opened: list[tuple[TicketRow, TicketEventRow, clocks.Verdict]] = []
         self.opened_by_key: dict[tuple[str, str], TicketView] = {}
         self.new_events: list[dict[str, Any]] = []
         self.states: dict[int, list[dict[str, Any]]] = {}
+
+    def _histories(self, ids: list[int], recent: RecentHistories | None) -> dict[int, TicketHistory]:
+        """The events of the locked tickets: remembered where still whole, read from storage otherwise."""
+        if not ids:
+            return {}
+        known: dict[int, TicketHistory] = {}
+        if recent is not None:
+            last = repo.last_seqs(self.session, ids)
+            known = {key: history for key in ids if (history := recent.get(key, last.get(key, 0))) is not None}
+        unknown = [key for key in ids if key not in known]
+        stored = repo.events_of_many(self.session, unknown) if unknown else {}
+        for key in unknown:
+            known[key] = TicketHistory.of(self.found[key][0], list(stored.get(key, [])))
+        return known
 
     def record(self) -> list[Outcome]:
         outcomes: list[Outcome] = []
@@ -153,6 +183,7 @@ class _Batch:
             created.ticket_id = ticket.id
             self.new_events.append(repo.event_values(created))
             self.states[ticket.id] = clocks.state_rows(ticket, verdict)
+            self.written[ticket.id] = TicketHistory.of(ticket, [created])
 
     def _open(self, request: TicketRequest) -> TicketView:
         actor, new = request.actor, request.new
@@ -200,19 +231,19 @@ class _Batch:
     def _apply(self, request: EventRequest) -> TicketView:
         actor, event = request.actor, request.event
         ticket, terms = self._ticket(actor, request.ticket_id)
-        rows = self.events.setdefault(ticket.id, [])
-        if event.idempotency_key and any(row.idempotency_key == event.idempotency_key for row in rows):
-            return view_of(_snapshot(ticket), rows, terms, self.now, created=False)
+        history = self.histories[ticket.id]
+        key = event.idempotency_key
+        if key and any(row.idempotency_key == key for row in history.rows):
+            return view_of(_snapshot(ticket), history.rows, terms, self.now, created=False)
         event = _check_event(actor, event, terms.policy)
         at = event_instant(actor, event.at, self.now)
-        row = _event_row(actor, ticket, event, rows[-1].seq + 1 if rows else 1, at, self.now)
-        grown = [*rows, row]
-        verdict = clocks.evaluate(
-            ticket, grown, terms.policy, core_account(terms.account), max(self.now, *(r.at for r in grown))
-        )
+        row = _event_row(actor, ticket, event, history.last_seq + 1, at, self.now)
+        grown = history.with_event(ticket, row)
+        latest = max(self.now, *(r.at for r in grown.rows))
+        verdict = clocks.evaluate_events(grown.events, terms.policy, core_account(terms.account), latest)
         # Nothing below can refuse the event: from here on it is kept.
         clocks.summarise(ticket, verdict.facts, terms.policy)
-        rows.append(row)
+        self.histories[ticket.id] = self.written[ticket.id] = grown
         self.new_events.append(repo.event_values(row))
         self.states[ticket.id] = clocks.state_rows(ticket, verdict)
         return TicketView(_snapshot(ticket), verdict.clocks)

@@ -18,6 +18,7 @@ from anyio import to_thread
 
 from troth.services.errors import ServiceError
 from troth.services.ticket_events import Outcome, WriteRequest, record_events
+from troth.services.ticket_history import RecentHistories
 from troth.services.tickets import TicketView
 from troth.storage.database import Database
 
@@ -31,6 +32,7 @@ _Waiting = tuple[WriteRequest, "asyncio.Future[Outcome]"]
 class EventBatcher:
     database: Database
     max_batch: int = MAX_BATCH
+    recent: RecentHistories = field(default_factory=RecentHistories)
     _waiting: list[_Waiting] = field(default_factory=list)
     _writer: asyncio.Task[None] | None = None
 
@@ -56,7 +58,7 @@ class EventBatcher:
     async def _write(self, batch: list[_Waiting]) -> None:
         requests = [request for request, _ in batch]
         try:
-            outcomes = await to_thread.run_sync(record_events, self.database, requests)
+            outcomes = await to_thread.run_sync(record_events, self.database, requests, None, self.recent)
         except Exception as error:
             for _, future in batch:
                 if not future.done():

@@ -57,6 +57,11 @@ _EVENTS_OF_MANY = (
     .where(TicketEventRow.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
     .order_by(TicketEventRow.ticket_id, TicketEventRow.seq)
 )
+_LAST_SEQS = (
+    select(TicketEventRow.ticket_id, func.max(TicketEventRow.seq))
+    .where(TicketEventRow.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
+    .group_by(TicketEventRow.ticket_id)
+)
 _EVENTS = cast(Table, TicketEventRow.__table__)
 _STATES = cast(Table, TargetStateRow.__table__)
 _INSERT_EVENT = insert(_EVENTS)
@@ -79,6 +84,12 @@ def events_of_many(session: Session, ticket_ids: Sequence[int]) -> dict[int, lis
     for row in session.execute(_EVENTS_OF_MANY, {"ticket_ids": list(ticket_ids)}):
         found.setdefault(row.ticket_id, []).append(row)
     return found
+
+
+def last_seqs(session: Session, ticket_ids: Sequence[int]) -> dict[int, int]:
+    """Each ticket's highest event sequence number (an index-only query)."""
+    found = session.execute(_LAST_SEQS, {"ticket_ids": list(ticket_ids)})
+    return {row[0]: row[1] for row in found}
 
 
 def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
