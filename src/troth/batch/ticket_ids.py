@@ -58,7 +58,7 @@ def sorted_table(parts: list[Ids]) -> tuple[tuple[str, ...], list[Ints]]:
     return distinct, np.split(rank, bounds[:-1]) if parts else []
 
 
-def _fixed_width(ids: Ids, width: int) -> npt.NDArray[np.bytes_]:
+def fixed_width(ids: Ids, width: int) -> npt.NDArray[np.bytes_]:
     """The strings as NUL-padded `S{width}` values."""
     n = len(ids)
     if n * width == len(ids.data):  # all of the same length, as ids often are: nothing to lay out
@@ -71,7 +71,7 @@ def _fixed_width(ids: Ids, width: int) -> npt.NDArray[np.bytes_]:
 
 
 def _sorted_by_numpy(ids: Ids, width: int) -> tuple[tuple[str, ...], Ints]:
-    distinct, rank = np.unique(_fixed_width(ids, width), return_inverse=True)
+    distinct, rank = np.unique(fixed_width(ids, width), return_inverse=True)
     return tuple(value.decode() for value in distinct.tolist()), rank.astype(np.int64, copy=False)
 
 

@@ -160,8 +160,8 @@ def ticket_table(events: EventColumns, *, at: int, default_level: Ints) -> Ticke
     created_at[events.ticket[created]] = events.at[created]
     alive = created_at <= at
     rows = np.flatnonzero((events.at <= at) & alive[events.ticket])
-    e = events if rows.size == len(events) else events.take(rows)  # usually every event counts: no copy
-    e = e.take(_time_order(e))
+    order = _time_order(events, rows)
+    e = events if order is None else events.take(order)  # one copy of the events, or none when already in order
     new = np.ones(len(e), dtype=np.bool_)
     new[1:] = e.ticket[1:] != e.ticket[:-1]
     group = np.cumsum(new) - 1
@@ -172,17 +172,26 @@ def ticket_table(events: EventColumns, *, at: int, default_level: Ints) -> Ticke
     return _table(e, group, n_groups, default_level, skipped=int(np.count_nonzero(~alive)))
 
 
-def _time_order(e: EventColumns) -> Ints:
-    """Order by ticket, time, `created` first, then file order (`sequence`)."""
-    if e.at.size and bool(np.all(e.sequence[1:] > e.sequence[:-1])):
+def _time_order(events: EventColumns, rows: Ints) -> Ints | None:
+    """`rows` ordered by ticket, time, `created` first, then file order (`sequence`); None when
+    that is every row, in the order they are (exports are often written so: then nothing is copied)."""
+    every = rows.size == len(events)
+    ticket, at, kind, sequence = (
+        v if every else v[rows] for v in (events.ticket, events.at, events.kind, events.sequence)
+    )
+    first = kind != CREATED
+    order: Ints
+    if at.size and bool(np.all(sequence[1:] > sequence[:-1])):
         # Rows are in file order already: one stable sort on a packed key keeps it for ties.
-        offset = e.at - int(e.at.min())
-        if int(offset.max()) < 1 << 34 and len(e.ticket_ids) < 1 << 28:
-            key = (e.ticket << 35) | (offset << 1) | (e.kind != CREATED)
-            order: Ints = np.argsort(key, kind="stable")
+        offset = at - int(at.min())
+        if int(offset.max()) < 1 << 34 and len(events.ticket_ids) < 1 << 28:
+            key = (ticket << 35) | (offset << 1) | first
+            if bool(np.all(key[1:] >= key[:-1])):
+                return None if every else rows
+            order = rows[np.argsort(key, kind="stable")]
             return order
-    fallback: Ints = np.lexsort((e.sequence, e.kind != CREATED, e.at, e.ticket))
-    return fallback
+    order = rows[np.lexsort((sequence, first, at, ticket))]
+    return order
 
 
 def _applied(e: EventColumns, group: Ints, position: Ints, n_groups: int) -> tuple[EventColumns, Ints, Ints]:
