@@ -176,12 +176,12 @@ def test_the_decoded_reply_authors_are_the_contract_authors() -> None:
     assert set(get_args(get_type_hints(event_records.Reply)["author"])) == {a.value for a in Author}
 
 
-def random_clocks() -> ClockColumns:
+def random_clocks(ticket_ids: tuple[str, ...] = ("T-1", 'quote"d', "ünï")) -> ClockColumns:
     rng = np.random.default_rng(7)
     n = 500
     started = rng.integers(0, 4_000_000_000, n)
     clocks = ClockColumns(
-        ticket=np.sort(rng.integers(0, 3, n)),
+        ticket=np.sort(rng.integers(0, len(ticket_ids), n)),
         target=rng.integers(0, 2, n),
         level=rng.integers(0, 2, n),
         status=rng.integers(0, 5, n),
@@ -195,7 +195,7 @@ def random_clocks() -> ClockColumns:
         elapsed_seconds=rng.integers(0, 10**9, n) * (rng.random(n) > 0.1),
         has_elapsed=rng.random(n) > 0.1,
         warnings=None,
-        ticket_ids=("T-1", 'quote"d', "ünï"),
+        ticket_ids=ticket_ids,
         targets=("first_response", "resolution"),
         levels=("1", "P\\2"),
         skipped_tickets=0,
@@ -203,8 +203,12 @@ def random_clocks() -> ClockColumns:
     return clocks
 
 
-def test_the_output_encoder_writes_what_orjson_writes() -> None:
-    clocks = random_clocks()
+@pytest.mark.parametrize(
+    "ticket_ids",
+    [("T-1", 'quote"d', "ünï"), ("T-1", "T-10", "ünï", "😀"), ("T-1", "T-2"), ("tab\there", "a\\b", "nul\0")],
+)
+def test_the_output_encoder_writes_what_orjson_writes(ticket_ids: tuple[str, ...]) -> None:
+    clocks = random_clocks(ticket_ids)
     written = b"".join(encode_chunks(clocks)).split(b"\n")
     assert written[-1] == b""
     assert written[:-1] == [orjson.dumps(row_object(clocks, row)) for row in range(len(clocks))]
