@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from troth.batch.accounts import read_accounts
+from troth.batch.bulk_threads import evaluate_in_threads
 from troth.batch.clock_lines import encode_chunks, write_lines_to
 from troth.batch.events import Progress as ReadProgress
 from troth.batch.events import located, read_event_columns, read_events, vocabulary
@@ -24,7 +25,6 @@ from troth.batch.policy_files import read_policy_history
 from troth.core.accounts import Account
 from troth.core.clocks import TicketError, ticket_facts
 from troth.core.clocks.assign import assign, policy_for_ticket
-from troth.core.clocks.bulk import evaluate_columns
 from troth.core.clocks.columns import ClockColumns
 from troth.core.clocks.explain import Step, explain_ticket
 from troth.core.errors import InputError
@@ -97,7 +97,7 @@ def evaluate(
     with _progress(events) as progress:
         columns = read_event_columns(events, vocabulary(history), progress)
     try:
-        clocks = evaluate_columns(columns, assign(columns, history, known), at=to_epoch(instant))
+        clocks = evaluate_in_threads(columns, assign(columns, history, known), at=to_epoch(instant))
     except TicketError as error:
         raise located(error, events) from None
     del columns  # the events are no longer needed: free them before the output is built

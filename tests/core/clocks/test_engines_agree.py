@@ -12,7 +12,7 @@ from minute_reference import reference
 
 from troth.core.clocks import Author, EventKind, TicketEvent, evaluate_ticket
 from troth.core.clocks.bulk import Assignment, evaluate_columns
-from troth.core.clocks.columns import clock_rows, columns_from_events
+from troth.core.clocks.columns import ClockRow, EventColumns, clock_rows, columns_from_events, joined_clocks
 from troth.core.clocks.single import clock_row
 from troth.core.instants import to_epoch
 from troth.core.policies.model import Applicability, LevelChangeRule
@@ -123,3 +123,20 @@ def test_bulk_single_and_the_minute_reference_agree(
     bulk = clock_rows(evaluate_columns(columns, assignment, at=to_epoch(at)))
     assert single == slow
     assert bulk == single
+    assert in_ranges(columns, assignment, to_epoch(at)) == bulk
+
+
+def in_ranges(columns: EventColumns, assignment: Assignment, at: int) -> list[ClockRow]:
+    """The clocks of ranges of tickets evaluated apart and joined (as the CLI's threads do), for 2 and 3 ranges."""
+    grouped = columns.take(np.argsort(columns.ticket, kind="stable"))
+    assert grouped.grouped()
+    parts = {
+        count: [
+            (a, evaluate_columns(grouped.tickets(a, b), assignment.tickets(a, b), at=at))
+            for a, b in grouped.ticket_ranges(count)
+        ]
+        for count in (2, 3)
+    }
+    joined = [clock_rows(joined_clocks(p, grouped.ticket_ids)) for p in parts.values()]
+    assert joined[0] == joined[1]
+    return joined[0]

@@ -42,6 +42,10 @@ class Assignment:
     zones: tuple[str | None, ...]
     ticket_zone: Ints
 
+    def tickets(self, first: int, end: int) -> Assignment:
+        """The assignment of tickets `first` to `end - 1`, coded from 0 (as `EventColumns.tickets`)."""
+        return replace(self, ticket_policy=self.ticket_policy[first:end], ticket_zone=self.ticket_zone[first:end])
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Rows:

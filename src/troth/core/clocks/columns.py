@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -57,6 +58,31 @@ class EventColumns:
         return EventColumns(
             **arrays, ticket_ids=self.ticket_ids, levels=self.levels, accounts=self.accounts, statuses=self.statuses
         )
+
+    def grouped(self) -> bool:
+        """Whether each ticket's events are together, tickets in code (id) order."""
+        return bool(np.all(self.ticket[1:] >= self.ticket[:-1]))
+
+    def tickets(self, first: int, end: int) -> EventColumns:
+        """The events of tickets `first` to `end - 1`, coded from 0. Assumes `grouped()`: the arrays are
+        views, not copies."""
+        a, b = np.searchsorted(self.ticket, [first, end]).tolist()
+        arrays = {name: getattr(self, name)[a:b] for name in ARRAY_FIELDS}
+        arrays["ticket"] = arrays["ticket"] - first
+        return EventColumns(
+            **arrays,
+            ticket_ids=self.ticket_ids[first:end],
+            levels=self.levels,
+            accounts=self.accounts,
+            statuses=self.statuses,
+        )
+
+    def ticket_ranges(self, parts: int) -> list[tuple[int, int]]:
+        """`(first, end)` ticket codes cutting the tickets into `parts` ranges of about as many events each."""
+        per_ticket = np.cumsum(np.bincount(self.ticket, minlength=len(self.ticket_ids)))
+        cuts = np.searchsorted(per_ticket, [len(self) * k // parts for k in range(1, parts)]).tolist()
+        bounds = [0, *cuts, len(self.ticket_ids)]
+        return [(a, b) for a, b in pairwise(bounds) if b > a]
 
 
 ARRAY_FIELDS = (
@@ -151,6 +177,43 @@ def columns_from_events(events: Sequence[TicketEvent]) -> EventColumns:
         accounts=tuple(accounts),
         statuses=tuple(statuses),
     )
+
+
+def joined_clocks(parts: Sequence[tuple[int, ClockColumns]], ticket_ids: tuple[str, ...]) -> ClockColumns:
+    """The clocks of ranges of tickets evaluated apart, `(first ticket code, clocks)` in ticket order, as one."""
+    clocks = [c for _, c in parts]
+    first = clocks[0]
+    if any(c.targets != first.targets or c.levels != first.levels for c in clocks):
+        raise ValueError("the parts were evaluated with different code tables")
+    arrays = {name: np.concatenate([getattr(c, name) for c in clocks]) for name in CLOCK_ARRAYS}
+    arrays["ticket"] = np.concatenate([c.ticket + offset for offset, c in parts])
+    warnings = (
+        None if first.warnings is None else np.concatenate([c.warnings for c in clocks if c.warnings is not None])
+    )
+    return ClockColumns(
+        **arrays,
+        warnings=warnings,
+        ticket_ids=ticket_ids,
+        targets=first.targets,
+        levels=first.levels,
+        skipped_tickets=sum(c.skipped_tickets for c in clocks),
+    )
+
+
+CLOCK_ARRAYS = (
+    "target",
+    "level",
+    "status",
+    "started_at",
+    "due_at",
+    "has_due",
+    "stopped_at",
+    "has_stop",
+    "target_seconds",
+    "has_length",
+    "elapsed_seconds",
+    "has_elapsed",
+)
 
 
 ClockRow = tuple[str, str, str, str, int, int | None, int | None, int | None, int | None]
