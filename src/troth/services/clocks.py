@@ -32,18 +32,41 @@ RESOLVED_STATUS = "resolved"
 class EventLike(Protocol):
     """A stored event: an ORM row, or a plain row of the same columns."""
 
-    seq: int
-    type: str
-    at: datetime
-    author: str | None
-    public: bool | None
-    automated: bool | None
-    level: str | None
-    status: str | None
-    platform_level: bool | None
-    channel: str | None
-    scheduled_at: datetime | None
-    idempotency_key: str | None
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def at(self) -> datetime: ...
+
+    @property
+    def author(self) -> str | None: ...
+
+    @property
+    def public(self) -> bool | None: ...
+
+    @property
+    def automated(self) -> bool | None: ...
+
+    @property
+    def level(self) -> str | None: ...
+
+    @property
+    def status(self) -> str | None: ...
+
+    @property
+    def platform_level(self) -> bool | None: ...
+
+    @property
+    def channel(self) -> str | None: ...
+
+    @property
+    def scheduled_at(self) -> datetime | None: ...
+
+    @property
+    def idempotency_key(self) -> str | None: ...
 
 
 def core_event(ticket: TicketRow, row: EventLike) -> TicketEvent:

@@ -7,6 +7,7 @@ does its meaning, and parsing on every ticket event would dominate the cost of a
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -167,7 +168,16 @@ def render_version(database: Database, actor: Actor, key: str, number: int) -> s
 
 def version_in_force(session: Session, policy_key: str, at: datetime) -> PolicyVersionRow:
     """The stored version of an SLA in force at an instant, as the core's PolicyHistory decides."""
-    versions = list(session.scalars(select(PolicyVersionRow).where(PolicyVersionRow.policy_key == policy_key)))
+    return in_force(versions_of(session, policy_key), policy_key, at)
+
+
+def versions_of(session: Session, policy_key: str) -> list[PolicyVersionRow]:
+    """Every stored version of an SLA."""
+    return list(session.scalars(select(PolicyVersionRow).where(PolicyVersionRow.policy_key == policy_key)))
+
+
+def in_force(versions: Sequence[PolicyVersionRow], policy_key: str, at: datetime) -> PolicyVersionRow:
+    """Which of an SLA's stored versions is in force at an instant, as the core's PolicyHistory decides."""
     if not versions:
         raise InvalidError.one(f"policy '{policy_key}' has no uploaded version", "account_id")
     policies = {id(parsed_policy(v)): v for v in versions}

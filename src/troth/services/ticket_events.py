@@ -18,35 +18,35 @@ ones before it, exactly as if they had come one by one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from troth.core.clocks import Author, EventKind, known_statuses
-from troth.core.policies.model import Policy
 from troth.services import clocks
 from troth.services.accounts import core_account
 from troth.services.actors import Actor
 from troth.services.clock import utc_now
-from troth.services.errors import ForbiddenError, InvalidError, NotFoundError, ServiceError
+from troth.services.errors import InvalidError, NotFoundError, ServiceError
+from troth.services.event_rows import EventRow, check_event, created_row, event_row
+from troth.services.policies import in_force, versions_of
 from troth.services.ticket_history import RecentHistories, TicketHistory
 from troth.services.tickets import (
     NewEvent,
     NewTicket,
+    TicketSummary,
     TicketTerms,
     TicketView,
     check_level,
     event_instant,
-    new_terms,
     new_ticket_row,
     terms_of,
     view_of,
 )
 from troth.storage.database import Database
-from troth.storage.models import AccountRow, PolicyVersionRow, TicketEventRow, TicketRow
+from troth.storage.models import AccountRow, PolicyVersionRow, TicketRow
 from troth.storage.repositories import tickets as repo
 
 
@@ -128,6 +128,20 @@ def _record(
     return outcomes
 
 
+@dataclass(frozen=True, slots=True)
+class _Opening:
+    """A ticket opened in this batch, answered once its insert has given it an id."""
+
+    ticket: TicketRow
+    created: EventRow
+    verdict: clocks.Verdict
+    replayed: bool = False
+
+    def view(self) -> TicketView:
+        events = [replace(self.created, ticket_id=self.ticket.id)] if self.replayed else []
+        return TicketView(TicketSummary.of(self.ticket), self.verdict.clocks, created=not self.replayed, events=events)
+
+
 class _Batch:
     """The tickets a batch names, their events as they grow, and what is left to write."""
 
@@ -142,8 +156,8 @@ class _Batch:
         self.histories = self._histories(list(self.found), recent)
         self.written: dict[int, TicketHistory] = {}
         self.terms: dict[int, TicketTerms] = {}
-        self.opened: list[tuple[TicketRow, TicketEventRow, clocks.Verdict]] = []
-        self.opened_by_key: dict[tuple[str, str], TicketView] = {}
+        self._prepare_openings([request.new for request in requests if isinstance(request, TicketRequest)])
+        self.opened: list[_Opening] = []
         self.new_events: list[dict[str, Any]] = []
         self.states: dict[int, list[dict[str, Any]]] = {}
 
@@ -161,63 +175,75 @@ class _Batch:
             known[key] = TicketHistory.of(self.found[key][0], list(stored.get(key, [])))
         return known
 
+    def _prepare_openings(self, news: list[NewTicket]) -> None:
+        """The accounts and idempotency keys of the tickets to open, each looked up once for the batch."""
+        self.accounts = repo.accounts_of(self.session, {new.account_id for new in news}) if news else {}
+        keys = {(new.account_id, new.idempotency_key) for new in news if new.idempotency_key}
+        self.keyed: dict[tuple[str, str], TicketRow | _Opening] = dict(repo.tickets_by_keys(self.session, keys))
+        self.versions: dict[str, list[PolicyVersionRow]] = {}
+
     def record(self) -> list[Outcome]:
-        outcomes: list[Outcome] = []
+        answers: list[Outcome | _Opening] = []
         for request in self.requests:
             try:
-                outcomes.append(self._apply(request) if isinstance(request, EventRequest) else self._open(request))
+                answers.append(self._apply(request) if isinstance(request, EventRequest) else self._open(request))
             except ServiceError as refusal:
-                outcomes.append(refusal)
+                answers.append(refusal)
         self._insert_opened()
         repo.insert_events(self.session, self.new_events)
         repo.replace_states(self.session, self.states)
-        return outcomes
+        return [answer.view() if isinstance(answer, _Opening) else answer for answer in answers]
 
     def _insert_opened(self) -> None:
         """Insert the new tickets in one statement; their events and states need the ids it gives."""
         if not self.opened:
             return
-        self.session.add_all([ticket for ticket, _, _ in self.opened])
+        self.session.add_all([opening.ticket for opening in self.opened])
         self.session.flush()
-        for ticket, created, verdict in self.opened:
-            created.ticket_id = ticket.id
+        for opening in self.opened:
+            ticket = opening.ticket
+            created = replace(opening.created, ticket_id=ticket.id)
             self.new_events.append(repo.event_values(created))
-            self.states[ticket.id] = clocks.state_rows(ticket, verdict)
+            self.states[ticket.id] = clocks.state_rows(ticket, opening.verdict)
             self.written[ticket.id] = TicketHistory.of(ticket, [created])
 
-    def _open(self, request: TicketRequest) -> TicketView:
+    def _open(self, request: TicketRequest) -> TicketView | _Opening:
         actor, new = request.actor, request.new
         actor.require_account(new.account_id)
-        account = self.session.get(AccountRow, new.account_id)
+        account = self.accounts.get(new.account_id)
         if account is None:
             raise NotFoundError("account", new.account_id)
-        if new.idempotency_key and (seen := self._opened_before(account, new.idempotency_key)):
-            return seen
+        key = new.idempotency_key
+        if key and (seen := self.keyed.get((account.id, key))):
+            return self._replay_opening(seen, account)
         at = event_instant(actor, new.at, self.now)
-        terms = new_terms(self.session, account, at)
+        terms = self._terms_at(account, at)
         check_level(terms.policy, new.level)
         ticket = new_ticket_row(actor, new, terms, at)
-        created = _created_row(actor, new, at, self.now)
+        created = created_row(actor, new, at, self.now)
         verdict = clocks.evaluate(ticket, [created], terms.policy, core_account(account), max(self.now, at))
         clocks.summarise(ticket, verdict.facts, terms.policy)
-        self.opened.append((ticket, created, verdict))
-        view = TicketView(ticket, verdict.clocks)
-        if new.idempotency_key:
-            self.opened_by_key[account.id, new.idempotency_key] = TicketView(
-                ticket, verdict.clocks, created=False, events=[created]
-            )
-        return view
+        opening = _Opening(ticket, created, verdict)
+        self.opened.append(opening)
+        if key:
+            self.keyed[account.id, key] = opening
+        return opening
 
-    def _opened_before(self, account: AccountRow, key: str) -> TicketView | None:
-        """The ticket a retried request opened, stored earlier or earlier in this batch."""
-        if (account.id, key) in self.opened_by_key:
-            return self.opened_by_key[account.id, key]
-        seen = repo.ticket_by_key(self.session, account.id, key)
-        if seen is None:
-            return None
+    def _replay_opening(self, seen: TicketRow | _Opening, account: AccountRow) -> TicketView | _Opening:
+        """The answer to a retried request: the ticket it opened, stored earlier or earlier in this batch."""
+        if isinstance(seen, _Opening):
+            return replace(seen, replayed=True)
         version = self.session.get_one(PolicyVersionRow, seen.policy_version_id)
         rows = repo.events_of(self.session, seen.id)
         return view_of(seen, rows, terms_of(account, version), self.now, created=False)
+
+    def _terms_at(self, account: AccountRow, at: datetime) -> TicketTerms:
+        """For a new ticket: the version of the account's SLA in force at its creation."""
+        if account.policy_key is None:
+            raise InvalidError.one(f"account '{account.id}' is on no SLA yet; give it a policy first", "account_id")
+        if account.policy_key not in self.versions:
+            self.versions[account.policy_key] = versions_of(self.session, account.policy_key)
+        return terms_of(account, in_force(self.versions[account.policy_key], account.policy_key, at))
 
     def _ticket(self, actor: Actor, ticket_id: int) -> tuple[TicketRow, TicketTerms]:
         found = self.found.get(ticket_id)
@@ -234,10 +260,10 @@ class _Batch:
         history = self.histories[ticket.id]
         key = event.idempotency_key
         if key and any(row.idempotency_key == key for row in history.rows):
-            return view_of(_snapshot(ticket), history.rows, terms, self.now, created=False)
-        event = _check_event(actor, event, terms.policy)
+            return view_of(ticket, history.rows, terms, self.now, created=False)
+        event = check_event(actor, event, terms.policy)
         at = event_instant(actor, event.at, self.now)
-        row = _event_row(actor, ticket, event, history.last_seq + 1, at, self.now)
+        row = event_row(actor, ticket.id, event, history.last_seq + 1, at, self.now)
         grown = history.with_event(ticket, row)
         latest = max(self.now, *(r.at for r in grown.rows))
         verdict = clocks.evaluate_events(grown.events, terms.policy, core_account(terms.account), latest)
@@ -246,66 +272,4 @@ class _Batch:
         self.histories[ticket.id] = self.written[ticket.id] = grown
         self.new_events.append(repo.event_values(row))
         self.states[ticket.id] = clocks.state_rows(ticket, verdict)
-        return TicketView(_snapshot(ticket), verdict.clocks)
-
-
-def _snapshot(ticket: TicketRow) -> TicketRow:
-    """A detached copy, so that a later event of the same ticket in the batch does not change an
-    answer already given."""
-    return TicketRow(**{column.key: getattr(ticket, column.key) for column in TicketRow.__table__.columns})
-
-
-def _check_event(actor: Actor, event: NewEvent, policy: Policy) -> NewEvent:
-    """Refuse what the caller may not say; a customer only ever writes public replies as the customer."""
-    if not actor.is_provider:
-        if event.kind is not EventKind.REPLY:
-            raise ForbiddenError(f"a customer may not record '{event.kind}' events")
-        if event.author is Author.AGENT or not event.public or event.automated:
-            raise ForbiddenError("a customer's reply is a public reply by the customer")
-        return NewEvent(kind=event.kind, author=Author.CUSTOMER, body=event.body, idempotency_key=event.idempotency_key)
-    if event.kind is EventKind.LEVEL:
-        if event.level is None:
-            raise InvalidError.one("a level change names the new level", "level")
-        check_level(policy, event.level)
-    if event.kind is EventKind.STATUS and event.status not in known_statuses(policy):
-        known = ", ".join(sorted(known_statuses(policy)))
-        raise InvalidError.one(f"status '{event.status}' is not one this policy knows; use one of {known}", "status")
-    return event
-
-
-def _created_row(actor: Actor, new: NewTicket, at: datetime, now: datetime) -> TicketEventRow:
-    """The `created` event of a new ticket; its ticket id is set once the ticket is inserted."""
-    return TicketEventRow(
-        seq=1,
-        type=EventKind.CREATED,
-        at=at,
-        level=new.level,
-        platform_level=new.platform_level,
-        channel=new.channel,
-        scheduled_at=new.scheduled_at,
-        body=new.body,
-        idempotency_key=new.idempotency_key,
-        recorded_at=now,
-        recorded_by=actor.user_id,
-    )
-
-
-def _event_row(
-    actor: Actor, ticket: TicketRow, event: NewEvent, seq: int, at: datetime, now: datetime
-) -> TicketEventRow:
-    is_reply = event.kind is EventKind.REPLY
-    return TicketEventRow(
-        ticket_id=ticket.id,
-        seq=seq,
-        type=event.kind,
-        at=at,
-        author=str(event.author or Author.AGENT) if is_reply else None,
-        public=event.public if is_reply else None,
-        automated=event.automated if is_reply else None,
-        level=event.level if event.kind is EventKind.LEVEL else None,
-        status=event.status if event.kind is EventKind.STATUS else None,
-        body=event.body,
-        idempotency_key=event.idempotency_key,
-        recorded_at=now,
-        recorded_by=actor.user_id,
-    )
+        return TicketView(TicketSummary.of(ticket), verdict.clocks)

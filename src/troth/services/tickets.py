@@ -19,7 +19,7 @@ from troth.services.actors import Actor
 from troth.services.clock import utc_now
 from troth.services.clocks import EventLike
 from troth.services.errors import ForbiddenError, InvalidError, NotFoundError
-from troth.services.policies import effective_for, version_in_force
+from troth.services.policies import effective_for
 from troth.storage.database import Database
 from troth.storage.models import AccountRow, PolicyVersionRow, TicketRow
 from troth.storage.repositories import tickets as repo
@@ -54,11 +54,44 @@ class NewEvent:
     idempotency_key: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TicketSummary:
+    """A ticket as an answer shows it: a copy, so that later writes never change an answer given."""
+
+    id: int
+    account_id: str
+    subject: str
+    level: str
+    status: str
+    platform_level: bool
+    channel: str | None
+    is_open: bool
+    created_at: datetime
+    restored_at: datetime | None
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, row: TicketRow) -> TicketSummary:
+        return cls(
+            id=row.id,
+            account_id=row.account_id,
+            subject=row.subject,
+            level=row.level,
+            status=row.status,
+            platform_level=row.platform_level,
+            channel=row.channel,
+            is_open=row.is_open,
+            created_at=row.created_at,
+            restored_at=row.restored_at,
+            resolved_at=row.resolved_at,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class TicketView:
     """A ticket and its targets' live state from the core; `created` is False for a replayed request."""
 
-    ticket: TicketRow
+    ticket: TicketSummary
     clocks: list[TargetClock]
     created: bool = True
     events: Sequence[EventLike] = field(default_factory=list)
@@ -74,13 +107,6 @@ class TicketTerms:
 def terms_of(account: AccountRow, version: PolicyVersionRow) -> TicketTerms:
     """The ticket's SLA version as it applies to its account: plan and contract applied."""
     return TicketTerms(account, version, effective_for(version, core_account(account)))
-
-
-def new_terms(session: Session, account: AccountRow, at: datetime) -> TicketTerms:
-    """For a new ticket: the version of the account's SLA in force at its creation."""
-    if account.policy_key is None:
-        raise InvalidError.one(f"account '{account.id}' is on no SLA yet; give it a policy first", "account_id")
-    return terms_of(account, version_in_force(session, account.policy_key, at))
 
 
 def event_instant(actor: Actor, at: datetime | None, now: datetime) -> datetime:
@@ -133,7 +159,7 @@ def view_of(
     """The ticket with its events and every target's live state at `now` (or its latest event)."""
     at = max([now, *(row.at for row in rows)])
     verdict = clocks.evaluate(ticket, rows, terms.policy, core_account(terms.account), at)
-    return TicketView(ticket, verdict.clocks, created=created, events=rows)
+    return TicketView(TicketSummary.of(ticket), verdict.clocks, created=created, events=rows)
 
 
 def get_ticket(database: Database, actor: Actor, ticket_id: int, now: datetime | None = None) -> TicketView:

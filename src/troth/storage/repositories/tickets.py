@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -41,9 +41,19 @@ def ticket_with_terms(session: Session, ticket_id: int, *, lock: bool) -> Terms 
     return tickets_with_terms(session, [ticket_id], lock=lock).get(ticket_id)
 
 
-def ticket_by_key(session: Session, account_id: str, idempotency_key: str) -> TicketRow | None:
-    query = select(TicketRow).where(TicketRow.account_id == account_id, TicketRow.idempotency_key == idempotency_key)
-    return session.scalars(query).one_or_none()
+def tickets_by_keys(session: Session, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], TicketRow]:
+    """The tickets opened under each (account, idempotency key) pair, where one was."""
+    if not keys:
+        return {}
+    query = select(TicketRow).where(TicketRow.idempotency_key.in_({key for _, key in keys}))
+    found = {(ticket.account_id, ticket.idempotency_key or ""): ticket for ticket in session.scalars(query)}
+    return {pair: ticket for pair, ticket in found.items() if pair in keys}
+
+
+def accounts_of(session: Session, account_ids: Collection[str]) -> dict[str, AccountRow]:
+    """The accounts new tickets are opened for, by id (unknown ids absent)."""
+    query = select(AccountRow).where(AccountRow.id.in_(account_ids))
+    return {account.id: account for account in session.scalars(query)}
 
 
 _EVENT_COLUMNS = [column for column in TicketEventRow.__table__.c if column.name not in ("ticket_id", "recorded_by")]
@@ -98,7 +108,7 @@ def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
         session.execute(_INSERT_EVENT, list(rows))
 
 
-def event_values(row: TicketEventRow) -> dict[str, Any]:
+def event_values(row: object) -> dict[str, Any]:
     """A new event's column values, for a plain INSERT (the ORM's unit of work costs more than the write)."""
     return {key: getattr(row, key) for key in _INSERTED_COLUMNS}
 
