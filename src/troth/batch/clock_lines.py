@@ -71,13 +71,20 @@ def _day_table(first: int, last: int) -> U8:
     return np.ascontiguousarray(np.frombuffer(b"".join(texts), dtype=np.uint8).reshape(len(texts), 12).T)
 
 
-_TIMES = np.ascontiguousarray(
-    np.frombuffer(
-        b"".join(f'{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}Z"'.encode() for s in range(86_400)), dtype=np.uint8
-    )
-    .reshape(86_400, 10)
-    .T
-)
+def _time_table() -> U8:
+    """`HH:MM:SSZ"` for every second of a day, one per column (built with NumPy: 86,400 f-strings
+    would add 0.15 s to every start of the command)."""
+    seconds = np.arange(86_400)
+    hours, minutes, secs = seconds // 3600, seconds // 60 % 60, seconds % 60
+    table = np.empty((10, 86_400), dtype=np.uint8)
+    for row, value in ((0, hours), (3, minutes), (6, secs)):
+        table[row], table[row + 1] = value // 10 + 48, value % 10 + 48
+    table[[2, 5]] = ord(":")
+    table[8], table[9] = ord("Z"), ord('"')
+    return table
+
+
+_TIMES = _time_table()
 """`HH:MM:SSZ"` for every second of a day, one per column."""
 
 

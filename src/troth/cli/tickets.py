@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from troth.batch.accounts import read_accounts
 from troth.batch.bulk_threads import evaluate_in_threads
@@ -77,6 +76,8 @@ def _progress(path: str) -> Iterator[ReadProgress | None]:
     if size < PROGRESS_BYTES or not console.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn  # only on a terminal
+
     columns = (TextColumn("reading events"), BarColumn(), DownloadColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("read", total=size)
