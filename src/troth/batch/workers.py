@@ -1,20 +1,22 @@
-"""Both cores for the bulk commands: forked worker processes.
+"""Both cores for the bulk commands: forked worker processes, or threads.
 
 Workers are forked, so they start with the parent's memory (large arrays are shared copy-on-write,
-not sent). `ordered_map` pickles tasks and results and gives the results in task order;
-`write_in_order` has each worker write its own result to a file descriptor when its turn comes,
-because sending hundreds of megabytes back through a pipe costs more than computing them
-(about 7 ms a megabyte here). With one core, few tasks, or no `fork` on the platform, the work
-runs in this process.
+not sent). `ordered_map` pickles tasks and results and gives the results in task order: for work
+done by Python code (decoding JSON), which threads could not run at once. Work NumPy does with
+the GIL released (the engine, encoding the output) runs in threads instead (`ordered_in_threads`):
+no process to fork, nothing to send back. With one core, few tasks, or no `fork` on the
+platform, the work runs in this thread.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -43,44 +45,21 @@ def ordered_map(function: Callable[[Task], Result], tasks: Sequence[Task]) -> It
         yield pool.imap(function, tasks, chunksize=1)
 
 
-_TURN: list[Any] = []
-"""The condition and the shared index of the next task to write (inherited by forked workers)."""
+def ordered_in_threads(function: Callable[[int], Result], count: int) -> Iterator[Result]:
+    """`function(0)`, ..., `function(count - 1)`, computed in threads (one a core) and yielded in order.
 
-
-def write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _take_turn(task: tuple[Callable[[int], bytes], int, int]) -> None:
-    """Compute task `index`, then wait for its turn to write it: the writes keep the task order."""
-    function, index, fd = task
-    data = function(index)
-    condition, turn = _TURN
-    with condition:
-        condition.wait_for(lambda: turn.value == index)
-        write_all(fd, data)
-        turn.value = index + 1
-        condition.notify_all()
-
-
-def write_in_order(function: Callable[[int], bytes], count: int, fd: int) -> None:
-    """Write `function(0)`, ..., `function(count - 1)` to `fd` in that order, computed over forked workers.
-
-    Tasks are handed out in order, so the task a worker waits for is done or being done by the
-    other: no worker waits for one that never starts.
+    For work that NumPy does with the GIL released. At most two results a thread wait to be
+    taken, so a slow consumer (a pipe) does not make all of them pile up in memory.
     """
-    workers = worker_count()
-    if workers < 2 or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for index in range(count):
-            write_all(fd, function(index))
+    threads = worker_count()
+    if threads < 2 or count < 2:
+        yield from map(function, range(count))
         return
-    context = multiprocessing.get_context("fork")
-    _TURN[:] = [context.Condition(), context.Value("q", 0, lock=False)]
-    try:
-        with context.Pool(workers) as pool:
-            for _ in pool.imap(_take_turn, [(function, i, fd) for i in range(count)], chunksize=1):
-                pass
-    finally:
-        _TURN.clear()
+    with ThreadPoolExecutor(threads) as pool:
+        pending: deque[Future[Result]] = deque()
+        for index in range(count):
+            pending.append(pool.submit(function, index))
+            if len(pending) > 2 * threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from rich.console import Console
 
 from troth.batch.accounts import read_accounts
 from troth.batch.bulk_threads import evaluate_in_threads
-from troth.batch.clock_lines import encode_chunks, write_lines_to
+from troth.batch.clock_lines import encode_chunks
 from troth.batch.events import Progress as ReadProgress
 from troth.batch.events import located, read_event_columns, read_events, vocabulary
 from troth.batch.jsonl import display_name
@@ -32,9 +31,6 @@ from troth.core.policies.model import PolicyHistory
 
 PROGRESS_BYTES = 50_000_000
 """Inputs from this size on take a few seconds: they get a progress bar (on a terminal)."""
-
-PARALLEL_ROWS = 200_000
-"""From this many output lines on, both cores encode them (fewer: starting workers costs more)."""
 
 PolicyArg = Annotated[str, typer.Argument(help="Policy file (YAML).", show_default=False)]
 EventsArg = Annotated[
@@ -112,17 +108,8 @@ def evaluate(
 
 
 def _write(clocks: ClockColumns) -> None:
-    """The output lines on standard output: written by both cores straight to the file descriptor
-    when there are many (nothing else is written to it meanwhile), else through the stream."""
+    """The output lines on standard output (encoded by both cores, written in order)."""
     out = sys.stdout.buffer
-    out.flush()
-    try:
-        fd = out.fileno()
-    except (AttributeError, OSError, io.UnsupportedOperation):
-        fd = None  # a stream without a descriptor (tests capture output this way)
-    if fd is not None and len(clocks) >= PARALLEL_ROWS:
-        write_lines_to(clocks, fd)
-        return
     for chunk in encode_chunks(clocks):
         out.write(chunk)
     out.flush()
