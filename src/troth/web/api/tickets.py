@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
-from troth.core.clocks import Author, EventKind, TargetClock
+from troth.core.clocks import Author, EventKind
 from troth.services import tickets as service
 from troth.services.actors import Actor
-from troth.services.clocks import EventLike
 from troth.services.ticket_events import EventRequest, TicketRequest, WriteRequest
 from troth.services.tickets import NewEvent, NewTicket, TicketView
 from troth.storage.models import TicketRow
 from troth.web.api.schemas import Body, DbId, IdempotencyKey, Instant, Key, Out, Text, UtcOut
+from troth.web.api.ticket_json import ticket_json
 from troth.web.deps import ActorDep, DatabaseDep
 from troth.web.errors import ERROR_RESPONSES
 from troth.web.event_batches import EventBatcher
@@ -104,34 +104,14 @@ class TicketOut(TicketSummaryOut):
     events: list[EventOut]
 
 
-def _clock(clock: TargetClock) -> ClockOut:
-    warnings = [WarningOut(percent=w.percent, at=w.at) for w in clock.warnings]
-    return ClockOut(
-        target=clock.target,
-        level=clock.level,
-        status=str(clock.status),
-        started_at=clock.started_at,
-        due_at=clock.due_at,
-        stopped_at=clock.stopped_at,
-        target_seconds=clock.target_seconds,
-        elapsed_seconds=clock.elapsed_seconds,
-        warnings=warnings,
-    )
+REPLAYED: dict[int | str, dict[str, Any]] = {
+    200: {"model": TicketOut, "description": "A retried request (same idempotency key): the ticket, nothing new stored"}
+}
 
 
-def _event(row: EventLike) -> EventOut:
-    return EventOut.model_validate(row)
-
-
-def _ticket(view: TicketView) -> TicketOut:
-    summary = TicketSummaryOut.model_validate(view.ticket).model_dump()
-    return TicketOut(**summary, targets=[_clock(c) for c in view.clocks], events=[_event(e) for e in view.events])
-
-
-def _answer(view: TicketView, response: Response) -> TicketOut:
-    if not view.created:
-        response.status_code = 200  # a replayed request: the first answer's ticket, nothing new stored
-    return _ticket(view)
+def _answer(view: TicketView) -> Response:
+    """The ticket as JSON: 201 for a new ticket or event, 200 for a replayed request (nothing new stored)."""
+    return Response(ticket_json(view), status_code=201 if view.created else 200, media_type="application/json")
 
 
 @router.get("", response_model=list[TicketSummaryOut])
@@ -151,56 +131,52 @@ def list_tickets(
     return [TicketSummaryOut.model_validate(row) for row in rows]
 
 
-@router.post("", response_model=TicketOut, status_code=201)
-async def create_ticket(body: TicketIn, request: Request, response: Response, actor: ActorDep) -> TicketOut:
+@router.post("", response_model=TicketOut, status_code=201, responses=REPLAYED)
+async def create_ticket(body: TicketIn, request: Request, actor: ActorDep) -> Response:
     """Open a ticket: the portal's way in (a customer, for their account) and an integration's."""
-    return await _write(request, TicketRequest(actor, NewTicket(**body.model_dump())), response)
+    return await _write(request, TicketRequest(actor, NewTicket(**body.model_dump())))
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
-def get_ticket(ticket_id: DbId, database: DatabaseDep, actor: ActorDep) -> TicketOut:
+def get_ticket(ticket_id: DbId, database: DatabaseDep, actor: ActorDep) -> Response:
     """A ticket with its events and every target's live state."""
-    return _ticket(service.get_ticket(database, actor, ticket_id))
+    return Response(ticket_json(service.get_ticket(database, actor, ticket_id)), media_type="application/json")
 
 
-async def _write(request: Request, write: WriteRequest, response: Response) -> TicketOut:
+async def _write(request: Request, write: WriteRequest) -> Response:
     batcher: EventBatcher = request.app.state.event_batcher
-    return _answer(await batcher.record(write), response)
+    return _answer(await batcher.record(write))
 
 
-async def _record(request: Request, actor: Actor, ticket_id: int, event: NewEvent, response: Response) -> TicketOut:
-    return await _write(request, EventRequest(actor, ticket_id, event), response)
+async def _record(request: Request, actor: Actor, ticket_id: int, event: NewEvent) -> Response:
+    return await _write(request, EventRequest(actor, ticket_id, event))
 
 
-@router.post("/{ticket_id}/replies", response_model=TicketOut, status_code=201)
-async def reply(ticket_id: DbId, body: ReplyIn, request: Request, response: Response, actor: ActorDep) -> TicketOut:
+@router.post("/{ticket_id}/replies", response_model=TicketOut, status_code=201, responses=REPLAYED)
+async def reply(ticket_id: DbId, body: ReplyIn, request: Request, actor: ActorDep) -> Response:
     """A reply by an agent or the customer, public or internal, written by a person or automated."""
-    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.REPLY, **body.model_dump()), response)
+    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.REPLY, **body.model_dump()))
 
 
-@router.post("/{ticket_id}/level", response_model=TicketOut, status_code=201)
-async def change_level(
-    ticket_id: DbId, body: LevelIn, request: Request, response: Response, actor: ActorDep
-) -> TicketOut:
+@router.post("/{ticket_id}/level", response_model=TicketOut, status_code=201, responses=REPLAYED)
+async def change_level(ticket_id: DbId, body: LevelIn, request: Request, actor: ActorDep) -> Response:
     """Change the ticket's level; the policy says whether the new targets apply from creation."""
-    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.LEVEL, **body.model_dump()), response)
+    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.LEVEL, **body.model_dump()))
 
 
-@router.post("/{ticket_id}/status", response_model=TicketOut, status_code=201)
-async def change_status(
-    ticket_id: DbId, body: StatusIn, request: Request, response: Response, actor: ActorDep
-) -> TicketOut:
+@router.post("/{ticket_id}/status", response_model=TicketOut, status_code=201, responses=REPLAYED)
+async def change_status(ticket_id: DbId, body: StatusIn, request: Request, actor: ActorDep) -> Response:
     """Change the ticket's status, e.g. to waiting on the customer (which pauses some clocks) and back."""
-    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.STATUS, **body.model_dump()), response)
+    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.STATUS, **body.model_dump()))
 
 
-@router.post("/{ticket_id}/restore", response_model=TicketOut, status_code=201)
-async def restore(ticket_id: DbId, body: EventBody, request: Request, response: Response, actor: ActorDep) -> TicketOut:
+@router.post("/{ticket_id}/restore", response_model=TicketOut, status_code=201, responses=REPLAYED)
+async def restore(ticket_id: DbId, body: EventBody, request: Request, actor: ActorDep) -> Response:
     """Service is restored (a workaround); restoration targets stop."""
-    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.RESTORED, **body.model_dump()), response)
+    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.RESTORED, **body.model_dump()))
 
 
-@router.post("/{ticket_id}/resolve", response_model=TicketOut, status_code=201)
-async def resolve(ticket_id: DbId, body: EventBody, request: Request, response: Response, actor: ActorDep) -> TicketOut:
+@router.post("/{ticket_id}/resolve", response_model=TicketOut, status_code=201, responses=REPLAYED)
+async def resolve(ticket_id: DbId, body: EventBody, request: Request, actor: ActorDep) -> Response:
     """The ticket is resolved; resolution (and restoration, if not yet) stops."""
-    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.RESOLVED, **body.model_dump()), response)
+    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.RESOLVED, **body.model_dump()))
