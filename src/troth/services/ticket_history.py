@@ -41,7 +41,7 @@ class TicketHistory:
 class RecentHistories:
     """Histories of the tickets last written by this process, at most `limit` of them."""
 
-    limit: int = 20_000
+    limit: int = 10_000
     _histories: dict[int, TicketHistory] = field(default_factory=dict)
 
     def get(self, ticket_id: int, last_seq: int) -> TicketHistory | None:

@@ -15,6 +15,7 @@ from troth.settings import Settings, load_settings
 from troth.storage.database import Database, open_database
 from troth.web.api import accounts, credits, health, outages, policies, queue, tickets, users
 from troth.web.bodylimit import BodyLimit
+from troth.web.collector import tune_for_serving
 from troth.web.errors import install_error_handlers
 from troth.web.event_batches import EventBatcher
 from troth.web.metrics import HttpMetrics, MetricsMiddleware, TicketCollector
@@ -35,20 +36,26 @@ ROUTERS: tuple[APIRouter, ...] = (
 Requests are matched against routes in this order, so the busiest (ticket events) come first."""
 
 
-def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _lifespan(settings: Settings, *, serving: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        if serving:
+            tune_for_serving()
         yield
         app.state.database.dispose()
 
     return lifespan
 
 
-def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
-    """A server for `settings`; tests may pass an already open `database`."""
+def create_app(settings: Settings, database: Database | None = None, *, serving: bool = False) -> FastAPI:
+    """A server for `settings`; tests may pass an already open `database`.
+
+    `serving` is for a server process of its own (`troth serve`): it tunes the process's garbage
+    collector, which an app living in a test process must leave alone.
+    """
     app = FastAPI(
-        lifespan=_lifespan(settings),
+        lifespan=_lifespan(settings, serving=serving),
         title="Troth",
         summary="Keeps the promises written in Service Level Agreements, and proves it.",
         version="0.1.0",
@@ -71,4 +78,4 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
 
 def app_from_environment() -> FastAPI:
     """The app for `troth serve`: settings from TROTH_* variables, read when the server starts."""
-    return create_app(load_settings())
+    return create_app(load_settings(), serving=True)
