@@ -95,8 +95,9 @@ def _read_serially(path: str, codes: Codes, progress: line_reader.Progress | Non
     line, done = 1, 0
     with _opened(path) as handle:
         for block in _blocks(handle):
-            yield read_block(block, line, name, codes)
-            line += block.count(b"\n")
+            lines = block.count(b"\n")
+            yield read_block(block, lines, line, name, codes)
+            line += lines
             done += len(block)
             if progress is not None:
                 progress(done)
@@ -140,8 +141,9 @@ def _read_range(task: RangeTask) -> tuple[Block, int, int] | RangeError:
         handle.seek(task.offset)
         data = handle.read(task.size)
     block = data if data.endswith(b"\n") else data + b"\n"
+    lines = block.count(b"\n")
     try:
-        result = read_block(block, 1, display_name(task.path), Codes(task.words))
+        result = read_block(block, lines, 1, display_name(task.path), Codes(task.words))
     except InputError as error:
         return RangeError(message=error.message, line=error.line or 1, field=error.field)
-    return compact(result), block.count(b"\n"), len(data)
+    return compact(result), lines, len(data)

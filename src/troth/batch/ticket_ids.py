@@ -42,20 +42,29 @@ class Ids:
 
     def texts(self) -> list[str]:
         ends = np.cumsum(self.lengths).tolist()
-        starts = [0, *ends[:-1]]
+        starts = [0, *ends][:-1]
         return [self.data[a:b].decode() for a, b in zip(starts, ends, strict=True)]
+
+
+def joined(parts: list[Ids]) -> Ids:
+    return Ids(b"".join(p.data for p in parts), np.concatenate([p.lengths for p in parts] or [np.zeros(0, np.int64)]))
+
+
+def distinct_sorted(ids: Ids) -> tuple[Ids, Ints]:
+    """The distinct strings in sorted order, and the rank of each string among them."""
+    width = int(ids.lengths.max(initial=1)) or 1
+    if b"\0" in ids.data or width * len(ids) > LAYOUT_BYTES:
+        return _sorted_by_python(ids)
+    distinct, first, rank = np.unique(fixed_width(ids, width), return_index=True, return_inverse=True)
+    # No string holds a NUL, so dropping NumPy's padding gives each one back whole.
+    return Ids(b"".join(distinct.tolist()), ids.lengths[first]), rank.astype(np.int64, copy=False)
 
 
 def sorted_table(parts: list[Ids]) -> tuple[tuple[str, ...], list[Ints]]:
     """The distinct strings of all parts in sorted order, and for each part the rank of each of its strings."""
-    joined = Ids(b"".join(p.data for p in parts), np.concatenate([p.lengths for p in parts] or [np.zeros(0, np.int64)]))
-    width = int(joined.lengths.max(initial=1)) or 1
-    if b"\0" in joined.data or width * len(joined) > LAYOUT_BYTES:
-        distinct, rank = _sorted_by_python(joined)
-    else:
-        distinct, rank = _sorted_by_numpy(joined, width)
+    distinct, rank = distinct_sorted(joined(parts))
     bounds = np.cumsum([len(p) for p in parts]).tolist()
-    return distinct, np.split(rank, bounds[:-1]) if parts else []
+    return tuple(distinct.texts()), np.split(rank, bounds[:-1]) if parts else []
 
 
 def fixed_width(ids: Ids, width: int) -> npt.NDArray[np.bytes_]:
@@ -70,13 +79,8 @@ def fixed_width(ids: Ids, width: int) -> npt.NDArray[np.bytes_]:
     return matrix.view(f"S{width}")
 
 
-def _sorted_by_numpy(ids: Ids, width: int) -> tuple[tuple[str, ...], Ints]:
-    distinct, rank = np.unique(fixed_width(ids, width), return_inverse=True)
-    return tuple(value.decode() for value in distinct.tolist()), rank.astype(np.int64, copy=False)
-
-
-def _sorted_by_python(ids: Ids) -> tuple[tuple[str, ...], Ints]:
+def _sorted_by_python(ids: Ids) -> tuple[Ids, Ints]:
     texts = ids.texts()
     distinct = sorted(set(texts))
     code = {text: i for i, text in enumerate(distinct)}
-    return tuple(distinct), np.fromiter(map(code.__getitem__, texts), dtype=np.int64, count=len(texts))
+    return Ids.of(distinct), np.fromiter(map(code.__getitem__, texts), dtype=np.int64, count=len(texts))
