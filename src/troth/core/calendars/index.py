@@ -195,10 +195,25 @@ class CompiledCalendar:
         return timedelta(seconds=self.elapsed_seconds(to_epoch(a), to_epoch(b)))
 
     def add_seconds(self, start: int, seconds: int) -> int:
-        return int(self.add_array(np.array([start]), np.array([seconds]))[0])
+        """`add_array` of one start: the same answer, without NumPy's cost per call."""
+        if self.spec.always_open or seconds <= 0:
+            if seconds < 0:
+                raise ValueError("a business-time duration cannot be negative")
+            return start + seconds
+        index = self._index_for(start, start)
+        target = index.cumulative_at(start) + seconds
+        if target > index.total:  # beyond the years indexed so far: the array path grows the index
+            return int(self.add_array(np.array([start]), np.array([seconds]))[0])
+        return index.reaching_at(target)
 
     def elapsed_seconds(self, a: int, b: int) -> int:
-        return int(self.elapsed_array(np.array([a]), np.array([b]))[0])
+        """`elapsed_array` of one pair."""
+        if b <= a:
+            return 0
+        if self.spec.always_open:
+            return b - a
+        index = self._index_for(a, b)
+        return index.cumulative_at(b) - index.cumulative_at(a)
 
     def working_intervals(self, a: int, b: int) -> list[tuple[int, int]]:
         """The working intervals clipped to `[a, b)`, for explanations and uptime measurement."""

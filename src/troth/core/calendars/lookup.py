@@ -17,6 +17,7 @@ last interval starting at or before it and no case needs a branch.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Final
 
@@ -68,6 +69,18 @@ def _count(edges: Epochs, padded: Epochs, buckets: _Buckets | None, x: Epochs, *
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class _Lists:
+    """The index as Python lists, for one instant at a time: `bisect` on a list beats a NumPy call on
+    a one-element array many times over (the server evaluates one ticket per event)."""
+
+    start_edges: list[int]
+    after_edges: list[int]
+    ends: list[int]
+    before_less_start: list[int]
+    end_less_after: list[int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CumulativeIndex:
     """Working intervals `[start, end)` covering `[lo, hi)` in UTC epoch seconds, with running totals.
 
@@ -90,6 +103,7 @@ class CumulativeIndex:
     _after_buckets: _Buckets | None
     _before_less_start: Epochs
     _end_less_after: Epochs
+    _lists: _Lists
 
     @property
     def intervals(self) -> tuple[Epochs, Epochs]:
@@ -121,6 +135,17 @@ class CumulativeIndex:
         due += c
         return due
 
+    def cumulative_at(self, t: int) -> int:
+        """`cumulative` of one instant."""
+        lists = self._lists
+        p = bisect_right(lists.start_edges, t - self.lo)
+        return min(t, lists.ends[p]) + lists.before_less_start[p]
+
+    def reaching_at(self, c: int) -> int:
+        """`reaching` of one running total."""
+        lists = self._lists
+        return lists.end_less_after[bisect_left(lists.after_edges, c)] + c
+
 
 def build_index(lo: int, hi: int, starts: Epochs, ends: Epochs) -> CumulativeIndex:
     """The index of sorted, non-overlapping intervals `[start, end)` inside `[lo, hi)`."""
@@ -132,6 +157,15 @@ def build_index(lo: int, hi: int, starts: Epochs, ends: Epochs) -> CumulativeInd
     start_edges = starts - lo
     after_edges = after[1:]
     total = int(after[-1])
+    before_less_start = before - padded_starts
+    end_less_after = (padded_ends - after)[1:]
+    lists = _Lists(
+        start_edges=start_edges.tolist(),
+        after_edges=after_edges.tolist(),
+        ends=padded_ends.tolist(),
+        before_less_start=before_less_start.tolist(),
+        end_less_after=end_less_after.tolist(),
+    )
     return CumulativeIndex(
         lo=lo,
         hi=hi,
@@ -140,8 +174,9 @@ def build_index(lo: int, hi: int, starts: Epochs, ends: Epochs) -> CumulativeInd
         before=before,
         after=after,
         total=total,
-        _before_less_start=before - padded_starts,
-        _end_less_after=(padded_ends - after)[1:],
+        _before_less_start=before_less_start,
+        _end_less_after=end_less_after,
+        _lists=lists,
         _start_edges=start_edges,
         _start_padded=np.concatenate((start_edges, [_NEVER])).astype(np.int64),
         _start_buckets=_buckets(start_edges, hi - lo, side="right"),
