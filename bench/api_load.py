@@ -3,14 +3,20 @@
     .venv/bin/python bench/api_load.py                          # SQLite, 50 clients, 60 s
     .venv/bin/python bench/api_load.py --database postgresql    # PostgreSQL (installed and started if needed)
     .venv/bin/python bench/api_load.py --seconds 10 --clients 20
+    .venv/bin/python bench/api_load.py --rate 1000              # open loop: 1,000 requests/s offered
     .venv/bin/python bench/api_load.py --crash-after 5          # SIGKILL the server under load, then verify
 
 Each client keeps one HTTP/1.1 connection open and works like an integration: it opens a ticket,
 then posts its events (agent replies, internal notes, customer replies, status changes) and
-finally resolves it, then opens the next. Every request carries an idempotency key, and an event
-counts as acknowledged when its request was answered 2xx. The report gives acknowledged events
-per second and the latency percentiles of those requests, then stops the server and checks that
-the database holds exactly the acknowledged events.
+finally resolves it, then opens the next. By default each client sends its next request as soon
+as the last is answered (closed loop: the figure is the server's ceiling, and by Little's law the
+latency is then clients / throughput); with --rate the clients together send that many requests a
+second on a fixed schedule (open loop: the latency the server gives at that load).
+
+Every request carries an idempotency key, and an event counts as acknowledged when its request
+was answered 2xx. The report gives acknowledged events per second and the latency percentiles
+of those requests, then stops the server and checks that the database holds exactly the
+acknowledged events.
 
 With --crash-after, the server is killed with SIGKILL while under load and restarted; the check is
 then that every acknowledged event is stored (by its idempotency key), that every ticket's stored
@@ -192,8 +198,30 @@ def ticket_events(ticket_id: int, key: str) -> list[tuple[str, dict[str, object]
     return [(base + path, {**body, "idempotency_key": f"{key}-e{i}"}) for i, (path, body) in enumerate(events)]
 
 
-async def _send(connection: Connection, path: str, body: dict[str, object], stats: Stats) -> bytes | None:
-    started = time.perf_counter()
+class Pacer:
+    """When a client sends: as fast as it can (closed loop), or on a fixed schedule (open loop).
+
+    On a schedule, a request's latency counts from the instant it was due to be sent, not from when
+    it went out: a client held up by a slow answer does not hide the wait it imposed on the
+    requests behind it (coordinated omission).
+    """
+
+    def __init__(self, interval: float | None, phase: float) -> None:
+        self.interval = interval
+        self.due = time.perf_counter() + phase
+
+    async def next_start(self) -> float:
+        if self.interval is None:
+            return time.perf_counter()
+        due, self.due = self.due, self.due + self.interval
+        wait = due - time.perf_counter()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return due
+
+
+async def _send(connection: Connection, path: str, body: dict[str, object], stats: Stats, pacer: Pacer) -> bytes | None:
+    started = await pacer.next_start()
     try:
         status, payload = await connection.post(path, body)
     except (OSError, asyncio.IncompleteReadError, ConnectionError):
@@ -209,33 +237,36 @@ async def _send(connection: Connection, path: str, body: dict[str, object], stat
     return None
 
 
-async def client(number: int, server: Server, deadline: float, stats: Stats) -> None:
+async def client(number: int, server: Server, deadline: float, stats: Stats, pacer: Pacer) -> None:
     connection = Connection(server.port, server.token)
     try:
-        await _work(connection, number, deadline, stats)
+        await _work(connection, number, deadline, stats, pacer)
     finally:
         connection.close()
 
 
-async def _work(connection: Connection, number: int, deadline: float, stats: Stats) -> None:
+async def _work(connection: Connection, number: int, deadline: float, stats: Stats, pacer: Pacer) -> None:
     made = 0
     while time.monotonic() < deadline:
         key = f"c{number}-t{made}-{os.getpid()}-{int(time.time())}"
         made += 1
         body = {"account_id": ACCOUNT, "subject": "load", "level": str(1 + made % 4), "idempotency_key": key}
-        payload = await _send(connection, "/api/tickets", body, stats)
+        payload = await _send(connection, "/api/tickets", body, stats, pacer)
         if payload is None:
             continue
         for path, event in ticket_events(json.loads(payload)["id"], key):
             if time.monotonic() >= deadline:
                 return
-            await _send(connection, path, event, stats)
+            await _send(connection, path, event, stats, pacer)
 
 
-async def load(server: Server, clients: int, seconds: float) -> Stats:
+async def load(server: Server, clients: int, seconds: float, rate: float | None = None) -> Stats:
+    """`clients` clients for `seconds`: each as fast as it can, or together `rate` requests a second."""
     stats = Stats()
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(client(i, server, deadline, stats) for i in range(clients)))
+    interval = None if rate is None else clients / rate
+    pacers = [Pacer(interval, 0.0 if interval is None else interval * i / clients) for i in range(clients)]
+    await asyncio.gather(*(client(i, server, deadline, stats, pacers[i]) for i in range(clients)))
     return stats
 
 
@@ -326,7 +357,9 @@ def database_url_for(kind: str, directory: Path) -> str:
     return normalise_database_url(url)
 
 
-def run_load(database_url: str, name: str, *, clients: int, seconds: float, workers: int) -> dict[str, object]:
+def run_load(
+    database_url: str, name: str, *, clients: int, seconds: float, workers: int, rate: float | None = None
+) -> dict[str, object]:
     """The plain benchmark: load, stop the server gracefully, compare stored and acknowledged counts."""
     token = prepare(database_url)
     port = free_port()
@@ -334,13 +367,15 @@ def run_load(database_url: str, name: str, *, clients: int, seconds: float, work
     server = Server(database_url, port, token)
     try:
         started = cpu_seconds(process.pid)
-        stats = asyncio.run(load(server, clients, seconds))
+        stats = asyncio.run(load(server, clients, seconds, rate))
         used = cpu_seconds(process.pid) - started
         scale = baselines(process, server, clients)
     finally:
         stop(process)
     stored, _ = stored_keys(database_url)
     result = summary(name, stats, seconds)
+    result["offered_per_second"] = rate or "as fast as answered"
+    result["workers"] = workers
     result["server_cpu_ms_per_event"] = round(1000 * used / max(stats.acknowledged, 1), 2)
     result["stored_events"] = stored
     result["baselines"] = scale
@@ -390,12 +425,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--rate", type=float, default=None, help="requests per second from all clients together (default: closed loop)"
+    )
     parser.add_argument("--crash-after", type=float, default=None, help="SIGKILL the server after this many seconds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         url = database_url_for(args.database, Path(directory))
         if args.crash_after is None:
-            result = run_load(url, args.database, clients=args.clients, seconds=args.seconds, workers=args.workers)
+            result = run_load(
+                url, args.database, clients=args.clients, seconds=args.seconds, workers=args.workers, rate=args.rate
+            )
         else:
             result = run_crash(
                 url, args.database, clients=args.clients, crash_after=args.crash_after, workers=args.workers
