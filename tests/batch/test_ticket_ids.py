@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from troth.batch import ticket_ids
-from troth.batch.ticket_ids import Ids, sorted_table
+from troth.batch.ticket_ids import Ids, Names, sorted_table
 
 ids = st.text(alphabet=st.sampled_from(["T", "-", "0", "1", "9", "é", "\0", "Ω", "😀", " "]), min_size=1, max_size=6)
 
@@ -20,7 +20,7 @@ def expected(parts: list[list[str]]) -> tuple[tuple[str, ...], list[list[int]]]:
 
 def table(parts: list[list[str]]) -> tuple[tuple[str, ...], list[list[int]]]:
     distinct, ranks = sorted_table([Ids.of(part) for part in parts])
-    return distinct, [rank.tolist() for rank in ranks]
+    return tuple(distinct), [rank.tolist() for rank in ranks]
 
 
 @settings(max_examples=300, deadline=None)
@@ -48,3 +48,17 @@ def test_ids_keep_their_texts() -> None:
     texts = ["T-1", "émile", "", "😀x"]
     assert Ids.of(texts).texts() == texts
     assert Ids.of(texts).lengths.dtype == np.int64
+
+
+def test_names_are_decoded_one_at_a_time_and_sliced_in_order() -> None:
+    texts = ["T-1", "émile", "", "😀x", "T-10"]
+    names = Names(Ids.of(texts))
+    assert len(names) == 5
+    assert list(names) == texts
+    assert [names[i] for i in (-1, np.int64(1), 2)] == ["T-10", "émile", ""]
+    assert list(names[1:4]) == texts[1:4]
+    assert list(names[3:1]) == []
+    with pytest.raises(IndexError):
+        names[5]
+    with pytest.raises(ValueError, match="in order"):
+        names[::2]

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 
-from troth.batch.ticket_ids import Ids, fixed_width
+from troth.batch.ticket_ids import Ids, Names, fixed_width
 from troth.batch.workers import ordered_in_threads
 from troth.core.clocks.columns import ClockColumns, Flags, Ints
 from troth.core.clocks.rules import STATUS_CODES
@@ -129,13 +129,14 @@ _NEEDS_ESCAPE[[ord('"'), ord("\\")]] = True
 
 def _json_strings(texts: Sequence[str]) -> U8:
     """Each text as orjson writes it as a JSON string, one per column (a million ticket ids: vectorised)."""
-    ids = Ids.of(list(texts))
-    if not texts or _NEEDS_ESCAPE[np.frombuffer(ids.data, dtype=np.uint8)].any():
+    ids = texts.ids if isinstance(texts, Names) else Ids.of(list(texts))
+    if not len(ids) or _NEEDS_ESCAPE[np.frombuffer(ids.data, dtype=np.uint8)].any():
         return _slots([orjson.dumps(text) for text in texts])
-    quoted = Ids(('"' + '""'.join(texts) + '"').encode(), ids.lengths + 2)  # each text between quotes
-    width = int(quoted.lengths.max(initial=2))
-    matrix = fixed_width(quoted, width).view(np.uint8).reshape(len(quoted), width)
-    return np.ascontiguousarray(matrix.T)
+    width = int(ids.lengths.max())
+    quoted = np.zeros((len(ids), width + 2), dtype=np.uint8)
+    quoted[:, 1:-1] = fixed_width(ids, width).view(np.uint8).reshape(len(ids), width)
+    quoted[:, 0] = quoted[np.arange(len(ids)), ids.lengths + 1] = ord('"')
+    return np.ascontiguousarray(quoted.T)
 
 
 @dataclass(frozen=True, slots=True)

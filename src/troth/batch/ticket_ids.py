@@ -10,7 +10,10 @@ sets too wide to lay out (one very long id among many), are sorted by Python ins
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import SupportsIndex, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +49,46 @@ class Ids:
         return [self.data[a:b].decode() for a, b in zip(starts, ends, strict=True)]
 
 
+class Names(Sequence[str]):
+    """Strings kept as their UTF-8 bytes and decoded one at a time when asked for.
+
+    A million ticket ids are needed as text only to name a ticket in an error; the output is
+    written from the bytes themselves (`troth.batch.clock_lines`). Decoding them all would cost
+    0.3 s in the parent process while both cores wait.
+    """
+
+    def __init__(self, ids: Ids) -> None:
+        self.ids = ids
+        self._ends = np.cumsum(ids.lengths)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Names: ...
+
+    def __getitem__(self, index: SupportsIndex | slice) -> str | Names:
+        if isinstance(index, slice):
+            first, end, step = index.indices(len(self))
+            if step != 1:
+                raise ValueError("Names are sliced in order, one after another")
+            end = max(first, end)
+            start, stop = self._start(first), self._start(end)
+            return Names(Ids(self.ids.data[start:stop], self.ids.lengths[first:end]))
+        position = operator.index(index)
+        if position < 0:
+            position += len(self)
+        if not 0 <= position < len(self):
+            raise IndexError("no such name")
+        return self.ids.data[self._start(position) : int(self._ends[position])].decode()
+
+    def _start(self, position: int) -> int:
+        return int(self._ends[position - 1]) if position > 0 else 0
+
+
 def joined(parts: list[Ids]) -> Ids:
     return Ids(b"".join(p.data for p in parts), np.concatenate([p.lengths for p in parts] or [np.zeros(0, np.int64)]))
 
@@ -60,11 +103,11 @@ def distinct_sorted(ids: Ids) -> tuple[Ids, Ints]:
     return Ids(b"".join(distinct.tolist()), ids.lengths[first]), rank.astype(np.int64, copy=False)
 
 
-def sorted_table(parts: list[Ids]) -> tuple[tuple[str, ...], list[Ints]]:
+def sorted_table(parts: list[Ids]) -> tuple[Names, list[Ints]]:
     """The distinct strings of all parts in sorted order, and for each part the rank of each of its strings."""
     distinct, rank = distinct_sorted(joined(parts))
     bounds = np.cumsum([len(p) for p in parts]).tolist()
-    return tuple(distinct.texts()), np.split(rank, bounds[:-1]) if parts else []
+    return Names(distinct), np.split(rank, bounds[:-1]) if parts else []
 
 
 def fixed_width(ids: Ids, width: int) -> npt.NDArray[np.bytes_]:

@@ -43,8 +43,8 @@ class EventColumns:
     public: Flags
     automated: Flags
     status: Ints
-    ticket_ids: tuple[str, ...]
-    """Ticket ids in sorted order: `ticket_ids[code]`."""
+    ticket_ids: Sequence[str]
+    """Ticket ids in sorted order: `ticket_ids[code]` (a tuple, or a sequence that decodes them on demand)."""
     levels: tuple[str, ...]
     accounts: tuple[str, ...]
     statuses: tuple[str, ...]
@@ -128,7 +128,7 @@ class ClockColumns:
     has_elapsed: Flags
     warnings: Ints | None
     """(rows x WARNING_PERCENTS) instants for running targets when asked for; -1 where none."""
-    ticket_ids: tuple[str, ...]
+    ticket_ids: Sequence[str]
     targets: tuple[str, ...]
     levels: tuple[str, ...]
     skipped_tickets: int
@@ -179,7 +179,7 @@ def columns_from_events(events: Sequence[TicketEvent]) -> EventColumns:
     )
 
 
-def joined_clocks(parts: Sequence[tuple[int, ClockColumns]], ticket_ids: tuple[str, ...]) -> ClockColumns:
+def joined_clocks(parts: Sequence[tuple[int, ClockColumns]], ticket_ids: Sequence[str]) -> ClockColumns:
     """The clocks of ranges of tickets evaluated apart, `(first ticket code, clocks)` in ticket order, as one."""
     clocks = [c for _, c in parts]
     first = clocks[0]
