@@ -16,7 +16,8 @@ from troth.services.ticket_events import EventRequest, TicketRequest, add_event,
 from troth.services.ticket_history import RecentHistories
 from troth.services.tickets import NewEvent, NewTicket, TicketView
 from troth.storage.database import Database
-from troth.storage.models import Role, TargetStateRow, TicketEventRow
+from troth.storage.models import Role, TargetStateRow, TicketEventRow, TicketRow
+from troth.storage.repositories.tickets import SUMMARY_COLUMNS
 from troth.web.event_batches import EventBatcher
 
 OPENED = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in Chicago
@@ -42,8 +43,8 @@ def _open(database: Database, admin: Actor, level: str, account: str = "acme") -
     return create_ticket(database, admin, new, now=NOW).ticket.id
 
 
-def _stored(database: Database, ticket_id: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """A ticket's events and target states, without the columns that name the ticket."""
+def _stored(database: Database, ticket_id: int) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], tuple[Any, ...]]:
+    """A ticket's events, target states and summary, without the columns that name the ticket."""
     with database.reading() as session:
         events = session.execute(
             select(
@@ -71,7 +72,9 @@ def _stored(database: Database, ticket_id: int) -> tuple[list[tuple[Any, ...]], 
             .where(TargetStateRow.ticket_id == ticket_id)
             .order_by(TargetStateRow.target)
         )
-        return [tuple(row) for row in events], [tuple(row) for row in states]
+        ticket = session.get_one(TicketRow, ticket_id)
+        summary = tuple(getattr(ticket, name) for name in SUMMARY_COLUMNS)
+        return [tuple(row) for row in events], [tuple(row) for row in states], summary
 
 
 def test_a_batch_stores_exactly_what_the_same_events_one_by_one_store(database: Database, admin: Actor) -> None:
@@ -86,7 +89,10 @@ def test_a_batch_stores_exactly_what_the_same_events_one_by_one_store(database: 
     assert all(isinstance(outcome, TicketView) and outcome.created for outcome in outcomes)
     for alone, together in zip(one_by_one, batched, strict=True):
         assert _stored(database, alone) == _stored(database, together)
-        assert len(_stored(database, together)[0]) == 7
+        events, _, summary = _stored(database, together)
+        assert len(events) == 7
+        stored = dict(zip(SUMMARY_COLUMNS, summary, strict=True))
+        assert (stored["status"], stored["is_open"], stored["last_event_at"]) == ("resolved", False, NOW)
 
 
 def test_a_refused_event_leaves_no_trace_and_the_rest_of_its_batch_is_stored(database: Database, admin: Actor) -> None:
@@ -108,7 +114,7 @@ def test_a_refused_event_leaves_no_trace_and_the_rest_of_its_batch_is_stored(dat
         NotFoundError,
         TicketView,
     ]
-    events, _ = _stored(database, acme)
+    events, *_ = _stored(database, acme)
     assert events[:-1] == before[0]
     assert [event[1] for event in events] == ["created", "reply"]
     assert len(_stored(database, globex)[0]) == 1
@@ -170,7 +176,7 @@ def test_the_batcher_stores_everything_whatever_its_batch_size(database: Databas
 
     answers = asyncio.run(send_all())
     assert len(answers) == 9
-    events, _ = _stored(database, ticket)
+    events, *_ = _stored(database, ticket)
     assert [seq for seq, *_ in events] == list(range(1, 11))
 
 
@@ -194,7 +200,7 @@ def test_a_batch_opens_tickets_next_to_events_of_others_and_replays_a_repeated_k
     assert isinstance(replied, TicketView)
     assert isinstance(nowhere, NotFoundError)
     assert isinstance(bad_level, InvalidError)
-    events, states = _stored(database, opened.ticket.id)
+    events, states, _ = _stored(database, opened.ticket.id)
     assert [event[1] for event in events] == ["created"]
     assert {state[0] for state in states} == {clock.target for clock in opened.clocks}
     retried = create_ticket(database, admin, new, now=NOW)
@@ -223,5 +229,5 @@ def test_a_ticket_another_process_wrote_to_is_read_again(database: Database, adm
     add_event(database, admin, ticket, second, now=NOW)  # as another server process: `recent` is not told
     (outcome,) = record_events(database, [EventRequest(admin, ticket, third)], now=NOW, recent=recent)
     assert isinstance(outcome, TicketView)
-    events, _ = _stored(database, ticket)
+    events, *_ = _stored(database, ticket)
     assert [(seq, kind) for seq, kind, *_ in events] == [(1, "created"), (2, "reply"), (3, "reply"), (4, "status")]

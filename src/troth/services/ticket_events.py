@@ -128,6 +128,12 @@ def _record(
     return outcomes
 
 
+def _summary_values(ticket: TicketRow) -> dict[str, Any]:
+    values = {name: getattr(ticket, name) for name in repo.SUMMARY_COLUMNS}
+    values["ticket_id"] = ticket.id
+    return values
+
+
 @dataclass(frozen=True, slots=True)
 class _Opening:
     """A ticket opened in this batch, answered once its insert has given it an id."""
@@ -153,6 +159,8 @@ class _Batch:
         self.now = now
         ids = sorted({request.ticket_id for request in requests if isinstance(request, EventRequest)})
         self.found = repo.tickets_with_terms(session, ids, lock=True) if ids else {}
+        for ticket, _, _ in self.found.values():
+            session.expunge(ticket)  # changed in memory, then written by one UPDATE for the batch
         self.histories = self._histories(list(self.found), recent)
         self.written: dict[int, TicketHistory] = {}
         self.terms: dict[int, TicketTerms] = {}
@@ -190,6 +198,9 @@ class _Batch:
             except ServiceError as refusal:
                 answers.append(refusal)
         self._insert_opened()
+        repo.update_tickets(
+            self.session, [_summary_values(self.found[key][0]) for key in self.written if key in self.found]
+        )
         repo.insert_events(self.session, self.new_events)
         repo.replace_states(self.session, self.states)
         return [answer.view() if isinstance(answer, _Opening) else answer for answer in answers]

@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, delete, func, insert, select
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from troth.storage.models import AccountRow, PolicyVersionRow, TargetStateRow, TicketEventRow, TicketRow
@@ -72,6 +72,14 @@ _LAST_SEQS = (
     .where(TicketEventRow.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
     .group_by(TicketEventRow.ticket_id)
 )
+_TICKETS = cast(Table, TicketRow.__table__)
+SUMMARY_COLUMNS = ("level", "level_rank", "status", "is_open", "restored_at", "resolved_at", "last_event_at")
+"""The columns of a ticket that its events change."""
+_UPDATE_TICKET = (
+    update(_TICKETS)
+    .where(_TICKETS.c.id == bindparam("ticket_id"))
+    .values({name: bindparam(name) for name in SUMMARY_COLUMNS})
+)
 _EVENTS = cast(Table, TicketEventRow.__table__)
 _STATES = cast(Table, TargetStateRow.__table__)
 _INSERT_EVENT = insert(_EVENTS)
@@ -126,6 +134,12 @@ def states_of(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[Tar
     for row in session.scalars(query):
         found[row.ticket_id].append(row)
     return found
+
+
+def update_tickets(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Write each ticket's summary (the columns of `SUMMARY_COLUMNS`, and `ticket_id`), one statement for all."""
+    if rows:
+        session.execute(_UPDATE_TICKET, list(rows))
 
 
 def replace_states(session: Session, states: Mapping[int, Sequence[dict[str, Any]]]) -> None:
