@@ -5,8 +5,8 @@ NUL-padded to its widest value in the chunk; dropping the NULs joins the slots i
 compact JSON `orjson.dumps` writes for the same row (the tests compare the two).
 
 The slots are built column-major — one row of the matrix per byte position, one column per line —
-so that every copy runs along the lines rather than along a few bytes; the matrix is transposed
-once, at the end.
+so that every copy runs along the lines rather than along a few bytes; each slot is written in
+place into one preallocated matrix (gathers with `out=`), which is transposed once, at the end.
 """
 
 from __future__ import annotations
@@ -45,10 +45,6 @@ def _slots(values: Sequence[bytes]) -> U8:
     """Byte strings as a (width x count) matrix, NUL-padded: column `i` holds `values[i]`."""
     array = np.array(values, dtype=np.bytes_)
     return np.ascontiguousarray(array.view(np.uint8).reshape(array.size, array.itemsize).T)
-
-
-def _constant(text: bytes, rows: int) -> U8:
-    return np.broadcast_to(np.frombuffer(text, dtype=np.uint8)[:, None], (len(text), rows))
 
 
 _FOUR_DIGITS = (np.arange(10_000) // np.array([[1000], [100], [10], [1]]) % 10 + 48).astype(np.uint8)
@@ -97,6 +93,11 @@ _TIMES = _time_table()
 """`HH:MM:SSZ"` for every second of a day, one per column."""
 
 
+INSTANT_WIDTH = 22
+"""`"YYYY-MM-DDTHH:MM:SSZ"` with its quotes."""
+_NULL = np.frombuffer(b"null", dtype=np.uint8)
+
+
 class Instants:
     """Formats epoch seconds as `"YYYY-MM-DDTHH:MM:SSZ"` (with quotes) from tables of days and times."""
 
@@ -106,19 +107,22 @@ class Instants:
         self.first = int(days.min()) if days.size else 0
         self.days = _day_table(self.first, int(days.max()) if days.size else 0)
 
-    def __call__(self, values: Ints, present: Flags | None = None) -> U8:
+    def write(self, out: U8, values: Ints, present: Flags | None = None) -> None:
+        """Into `out` (INSTANT_WIDTH x count): each instant, or `null` where not present."""
         if present is not None:
             values = np.where(present, values, self.first * 86_400)
         days, seconds = np.divmod(values, 86_400)
-        return np.concatenate([self.days[:, days - self.first], _TIMES[:, seconds]], axis=0)
+        np.take(self.days, days - self.first, axis=1, out=out[:12], mode="clip")
+        np.take(_TIMES, seconds, axis=1, out=out[12:], mode="clip")
+        if present is not None:
+            _write_null(out, present)
 
 
-def _maybe(matrix: U8, present: Flags) -> U8:
-    """The matrix's columns where present, else `null` (NUL-padded)."""
-    out = np.zeros((max(matrix.shape[0], 4), present.size), dtype=np.uint8)
-    out[: matrix.shape[0]] = np.where(present, matrix, 0)
-    out[:4, ~present] = np.frombuffer(b"null", dtype=np.uint8)[:, None]
-    return out
+def _write_null(out: U8, present: Flags) -> None:
+    """`null`, NUL-padded, in the columns of `out` where the value is not present."""
+    absent = ~present
+    out[:4, absent] = _NULL[:, None]
+    out[4:, absent] = 0
 
 
 _NEEDS_ESCAPE = np.zeros(256, dtype=np.bool_)
@@ -173,31 +177,43 @@ def encode_chunks(clocks: ClockColumns) -> Iterator[bytes]:
 
 def _encode_with(encoding: _Encoding, index: int) -> bytes:
     first = index * CHUNK_ROWS
-    rows = np.arange(first, min(first + CHUNK_ROWS, len(encoding.clocks)))
-    return _chunk(encoding.clocks, rows, encoding.names, encoding.instant)
+    return _chunk(encoding, slice(first, min(first + CHUNK_ROWS, len(encoding.clocks))))
 
 
-def _chunk(clocks: ClockColumns, rows: Ints, names: tuple[U8, U8, U8, U8], instant: Instants) -> bytes:
-    tickets, targets, levels, statuses = names
-    present = clocks.has_due[rows], clocks.has_stop[rows], clocks.has_length[rows], clocks.has_elapsed[rows]
-    values = [
-        tickets[:, clocks.ticket[rows]],
-        targets[:, clocks.target[rows]],
-        levels[:, clocks.level[rows]],
-        statuses[:, clocks.status[rows]],
-        instant(clocks.started_at[rows]),
-        _maybe(instant(clocks.due_at[rows], present[0]), present[0]),
-        _maybe(instant(clocks.stopped_at[rows], present[1]), present[1]),
-        _maybe(_number(np.where(present[2], clocks.target_seconds[rows], 0)), present[2]),
-        _maybe(_number(np.where(present[3], clocks.elapsed_seconds[rows], 0)), present[3]),
+def _prefix(position: int) -> bytes:
+    """What comes before the value of key `position`: `{"ticket":`, then `,"target":`..."""
+    return (b"{" if position == 0 else b",") + orjson.dumps(KEYS[position]) + b":"
+
+
+def _chunk(encoding: _Encoding, rows: slice) -> bytes:
+    """The lines of `rows`: each slot written into one byte matrix (byte position x line), NULs dropped."""
+    clocks, instant = encoding.clocks, encoding.instant
+    has_length, has_elapsed = clocks.has_length[rows], clocks.has_elapsed[rows]
+    numbers = [
+        _number(np.where(has_length, clocks.target_seconds[rows], 0)),
+        _number(np.where(has_elapsed, clocks.elapsed_seconds[rows], 0)),
     ]
-    pieces: list[U8] = []
-    for i, (key, value) in enumerate(zip(KEYS, values, strict=True)):
-        pieces.append(_constant(b"{" if i == 0 else b",", rows.size))
-        pieces.append(_constant(orjson.dumps(key) + b":", rows.size))
-        pieces.append(value)
-    pieces.append(_constant(b"}\n", rows.size))
-    matrix = np.ascontiguousarray(np.concatenate(pieces, axis=0).T)
+    heights = [*(table.shape[0] for table in encoding.names), INSTANT_WIDTH, INSTANT_WIDTH, INSTANT_WIDTH]
+    heights += [max(digits.shape[0], 4) for digits in numbers]  # room for `null`
+    ends = np.cumsum([len(_prefix(i)) + h for i, h in enumerate(heights)]).tolist()
+    starts = [end - h for end, h in zip(ends, heights, strict=True)]
+    out = np.empty((ends[-1] + 2, clocks.ticket[rows].size), dtype=np.uint8)
+    for i, start in enumerate(starts):
+        prefix = _prefix(i)
+        out[start - len(prefix) : start] = np.frombuffer(prefix, dtype=np.uint8)[:, None]
+    out[-2:] = np.frombuffer(b"}\n", dtype=np.uint8)[:, None]
+    slot = [out[a : a + h] for a, h in zip(starts, heights, strict=True)]
+    codes = (clocks.ticket, clocks.target, clocks.level, clocks.status)
+    for table, code, into in zip(encoding.names, codes, slot, strict=False):
+        np.take(table, code[rows], axis=1, out=into, mode="clip")
+    instant.write(slot[4], clocks.started_at[rows])
+    instant.write(slot[5], clocks.due_at[rows], clocks.has_due[rows])
+    instant.write(slot[6], clocks.stopped_at[rows], clocks.has_stop[rows])
+    for digits, present, into in zip(numbers, (has_length, has_elapsed), slot[7:], strict=True):
+        into[: digits.shape[0]] = digits
+        into[digits.shape[0] :] = 0
+        _write_null(into, present)
+    matrix = np.ascontiguousarray(out.T)
     joined: bytes = matrix[matrix != 0].tobytes()
     return joined
 
