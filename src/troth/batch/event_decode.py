@@ -25,7 +25,7 @@ from troth.batch import events as line_reader
 from troth.batch.event_instants import epochs
 from troth.batch.event_records import LINES, AnyEvent, Created, Level, Reply, Status
 from troth.batch.jsonl import parse_line
-from troth.batch.ticket_ids import Ids, distinct_sorted, sorted_table
+from troth.batch.ticket_ids import Ids, Names, distinct_sorted, sorted_table
 from troth.core.clocks import TicketEvent
 from troth.core.clocks.columns import AUTHOR_CODES, KIND_CODES, NONE, EventColumns
 from troth.core.instants import to_epoch
@@ -52,7 +52,7 @@ class Block:
     automated: Flags
     status: Ints
     ticket_ids: Ids
-    accounts: tuple[str, ...]
+    accounts: Ids
 
 
 class Codes:
@@ -169,7 +169,7 @@ class _CreatedColumns:
     """The columns `created` events fill (`level` is shared with `level` events)."""
 
     account: Ints
-    accounts: tuple[str, ...]
+    accounts: Ids
     level: Ints
     platform_level: Flags
     scheduled_at: Ints
@@ -180,7 +180,8 @@ def _created(rows: Ints, made: list[Created], when: Ints, codes: Codes) -> _Crea
     """The columns of the `created` rows; None when a scheduled time is not valid."""
     n = when.size
     account = np.full(n, NONE, dtype=np.int64)
-    account[rows], accounts = _table(list(_field(made, "account")))
+    account[rows], names = _table(list(_field(made, "account")))
+    accounts = Ids.of(list(names))
     level = np.full(n, NONE, dtype=np.int64)
     level[rows] = _codes(codes.optional_level, _field(made, "level"), rows.size)
     platform_level = np.zeros(n, dtype=np.bool_)
@@ -237,7 +238,8 @@ def read_block_lines(block: bytes, first_line: int, name: str, codes: Codes) -> 
 
 def block_of_events(events: list[TicketEvent], codes: Codes) -> Block:
     ticket, ticket_ids = _ticket_table([e.ticket for e in events])
-    account, accounts = _table([e.account for e in events])
+    account, names = _table([e.account for e in events])
+    accounts = Ids.of(list(names))
     return Block(
         ticket=ticket,
         at=_ints([to_epoch(e.at) for e in events]),
@@ -268,14 +270,13 @@ def read_block(block: bytes, lines: int, first_line: int, name: str, codes: Code
 ARRAYS = tuple(f.name for f in fields(Block) if f.name not in {"ticket_ids", "accounts"})
 
 
-def _accounts(blocks: list[Block]) -> tuple[list[Ints], list[str]]:
-    """Each block's account codes in one table, in first-seen order."""
-    table: dict[str, int] = {}
-    recoded = []
-    for b in blocks:
-        remap = _ints([table.setdefault(v, len(table)) for v in b.accounts] + [NONE])
-        recoded.append(remap[b.account])  # NONE (-1) picks the last entry, NONE
-    return recoded, list(table)
+def _recoded(blocks: list[Block], name: str) -> tuple[Names, list[Ints]]:
+    """The distinct ids `name` ("ticket_ids" or "accounts") of all blocks, sorted, and each block's
+    column of codes recoded into that table (NONE stays NONE)."""
+    column = "ticket" if name == "ticket_ids" else "account"
+    table, ranks = sorted_table([getattr(b, name) for b in blocks])
+    # A block's code -1 (NONE) picks the entry appended last: NONE.
+    return table, [np.append(rank, NONE)[getattr(b, column)] for rank, b in zip(ranks, blocks, strict=True)]
 
 
 NARROW = {"kind": np.int8, "level": np.int8, "author": np.int8, "status": np.int8, "ticket": np.int32}
@@ -292,23 +293,21 @@ def merge(blocks: list[Block], codes: Codes) -> EventColumns:
     """One set of columns from the blocks (consumed: each field's block arrays are freed once joined)."""
     if not blocks:
         blocks.append(block_of_events([], codes))  # an empty file: no events, same shapes
-    # Ticket codes are ranks of the ids in sorted order (EventColumns).
-    ticket_ids, ranks = sorted_table([b.ticket_ids for b in blocks])
-    accounts, account_names = _accounts(blocks)
-    columns: dict[str, npt.NDArray[Any]] = {
-        "ticket": np.concatenate([rank[b.ticket] for rank, b in zip(ranks, blocks, strict=True)]),
-        "account": np.concatenate(accounts),
-    }
-    del ranks, accounts
+    # Ticket codes are ranks of the ids in sorted order (EventColumns); accounts are sorted too.
+    ticket_ids, tickets = _recoded(blocks, "ticket_ids")
+    accounts, account = _recoded(blocks, "accounts")
+    columns: dict[str, npt.NDArray[Any]] = {"ticket": np.concatenate(tickets), "account": np.concatenate(account)}
+    del tickets, account
     parts = {name: [getattr(b, name) for b in blocks] for name in ARRAYS if name not in columns}
     blocks.clear()
     for name in list(parts):
-        joined = np.concatenate(parts.pop(name))
-        columns[name] = joined.astype(np.int64, copy=False) if joined.dtype.kind == "i" else joined
+        arrays = parts.pop(name)
+        wide = np.int64 if arrays[0].dtype.kind == "i" else None  # codes were narrowed for the pipe
+        columns[name] = np.concatenate(arrays, dtype=wide)
     return EventColumns(
         **columns,
         ticket_ids=ticket_ids,
         levels=codes.levels,
-        accounts=tuple(account_names),
+        accounts=tuple(accounts),
         statuses=codes.statuses,
     )
