@@ -166,3 +166,27 @@ def test_metrics_count_open_tickets_by_status_and_breached_targets(world: Person
     assert 'troth_open_tickets{status="open"} 1.0' in text
     assert "resolved" not in text
     assert "troth_breached_targets 2.0" in text  # one overdue and open, one resolved without a response
+
+
+def test_text_with_a_nul_character_is_refused_naming_the_field_and_nothing_is_stored(
+    world: Personas, database: Database
+) -> None:
+    """PostgreSQL cannot store NUL in text; the answer is a 422 on every database, never a 500."""
+    ticket = _open(world)
+    answer = world.aaron.post(f"/api/tickets/{ticket['id']}/replies", json={"body": "half\u0000way"})
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "body"]
+    assert "NUL" in answer.json()["detail"][0]["msg"]
+    assert _event_count(database) == 1
+    user = world.ada.post("/api/users", json={"name": "\u0000", "role": "admin"})
+    assert user.status_code == 422
+
+
+def test_a_query_value_the_database_cannot_compare_is_never_a_server_error(world: Personas) -> None:
+    """SQLite compares it (no account matches); PostgreSQL refuses it, which is the request's fault: a 422."""
+    answer = world.aaron.get("/api/tickets", params={"account_id": "ac\u0000me"})
+    if answer.status_code == 200:
+        assert answer.json() == []
+    else:
+        assert answer.status_code == 422
+        assert answer.json()["detail"][0]["loc"] == ["query"]

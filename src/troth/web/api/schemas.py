@@ -6,7 +6,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+)
 
 from troth.core.instants import format_utc
 
@@ -41,10 +50,26 @@ def _money(value: Decimal) -> str:
 MoneyOut = Annotated[Decimal, PlainSerializer(_money, return_type=str, when_used="json")]
 
 
+def _without_nul(value: object) -> object:
+    """Refuse the NUL character anywhere in a value: PostgreSQL cannot store it in text."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain the NUL character (\\u0000)")
+    if isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _without_nul(item)
+    return value
+
+
 class Body(BaseModel):
-    """Request bodies refuse unknown fields, so a misspelt field is an error, not silently ignored."""
+    """Request bodies refuse unknown fields, so a misspelt field is an error, not silently ignored,
+    and text no database can store."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        return _without_nul(value)
 
 
 class Out(BaseModel):
