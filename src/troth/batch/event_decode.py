@@ -12,6 +12,7 @@ readers equal on generated files.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from functools import partial
 from operator import attrgetter, is_
@@ -270,13 +271,12 @@ def read_block(block: bytes, lines: int, first_line: int, name: str, codes: Code
 ARRAYS = tuple(f.name for f in fields(Block) if f.name not in {"ticket_ids", "accounts"})
 
 
-def _recoded(blocks: list[Block], name: str) -> tuple[Names, list[Ints]]:
-    """The distinct ids `name` ("ticket_ids" or "accounts") of all blocks, sorted, and each block's
-    column of codes recoded into that table (NONE stays NONE)."""
-    column = "ticket" if name == "ticket_ids" else "account"
-    table, ranks = sorted_table([getattr(b, name) for b in blocks])
+def _recoded(ids: list[Ids], codes: list[Ints]) -> tuple[Names, Ints]:
+    """The distinct ids of all blocks, sorted, and the blocks' codes joined and recoded into that
+    table (NONE stays NONE)."""
+    table, ranks = sorted_table(ids)
     # A block's code -1 (NONE) picks the entry appended last: NONE.
-    return table, [np.append(rank, NONE)[getattr(b, column)] for rank, b in zip(ranks, blocks, strict=True)]
+    return table, np.concatenate([np.append(rank, NONE)[code] for rank, code in zip(ranks, codes, strict=True)])
 
 
 NARROW = {"kind": np.int8, "level": np.int8, "author": np.int8, "status": np.int8, "ticket": np.int32}
@@ -294,16 +294,18 @@ def merge(blocks: list[Block], codes: Codes) -> EventColumns:
     if not blocks:
         blocks.append(block_of_events([], codes))  # an empty file: no events, same shapes
     # Ticket codes are ranks of the ids in sorted order (EventColumns); accounts are sorted too.
-    ticket_ids, tickets = _recoded(blocks, "ticket_ids")
-    accounts, account = _recoded(blocks, "accounts")
-    columns: dict[str, npt.NDArray[Any]] = {"ticket": np.concatenate(tickets), "account": np.concatenate(account)}
-    del tickets, account
-    parts = {name: [getattr(b, name) for b in blocks] for name in ARRAYS if name not in columns}
-    blocks.clear()
-    for name in list(parts):
-        arrays = parts.pop(name)
-        wide = np.int64 if arrays[0].dtype.kind == "i" else None  # codes were narrowed for the pipe
-        columns[name] = np.concatenate(arrays, dtype=wide)
+    # Sorting the ids and joining the other columns release the GIL: one thread does each.
+    with ThreadPoolExecutor(1) as pool:
+        sorting = pool.submit(_recoded, [b.ticket_ids for b in blocks], [b.ticket for b in blocks])
+        accounts, account = _recoded([b.accounts for b in blocks], [b.account for b in blocks])
+        columns: dict[str, npt.NDArray[Any]] = {"account": account}
+        parts = {name: [getattr(b, name) for b in blocks] for name in ARRAYS if name not in {"ticket", "account"}}
+        blocks.clear()
+        for name in list(parts):
+            arrays = parts.pop(name)
+            wide = np.int64 if arrays[0].dtype.kind == "i" else None  # codes were narrowed for the pipe
+            columns[name] = np.concatenate(arrays, dtype=wide)
+        ticket_ids, columns["ticket"] = sorting.result()
     return EventColumns(
         **columns,
         ticket_ids=ticket_ids,
