@@ -96,16 +96,20 @@ _TIMES = _time_table()
 INSTANT_WIDTH = 22
 """`"YYYY-MM-DDTHH:MM:SSZ"` with its quotes."""
 _NULL = np.frombuffer(b"null", dtype=np.uint8)
+_FIRST, _LAST = np.iinfo(np.int64).min, np.iinfo(np.int64).max
 
 
 class Instants:
     """Formats epoch seconds as `"YYYY-MM-DDTHH:MM:SSZ"` (with quotes) from tables of days and times."""
 
     def __init__(self, clocks: ClockColumns) -> None:
-        present = [clocks.started_at, clocks.due_at[clocks.has_due], clocks.stopped_at[clocks.has_stop]]
-        days = np.concatenate(present) // 86_400
-        self.first = int(days.min()) if days.size else 0
-        self.days = _day_table(self.first, int(days.max()) if days.size else 0)
+        # The range of days written: a reduction of each column where present (no copies).
+        always = np.ones(len(clocks), dtype=np.bool_)
+        columns = [(clocks.started_at, always), (clocks.due_at, clocks.has_due), (clocks.stopped_at, clocks.has_stop)]
+        low = min(int(np.where(p, v, _LAST).min(initial=_LAST)) for v, p in columns)
+        high = max(int(np.where(p, v, _FIRST).max(initial=_FIRST)) for v, p in columns)
+        self.first = low // 86_400 if low <= high else 0
+        self.days = _day_table(self.first, high // 86_400 if low <= high else 0)
 
     def write(self, out: U8, values: Ints, present: Flags | None = None) -> None:
         """Into `out` (INSTANT_WIDTH x count): each instant, or `null` where not present."""
