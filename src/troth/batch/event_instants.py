@@ -13,6 +13,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from troth.core.instants import parse_instant, to_epoch
 
 Ints = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
 Flags = npt.NDArray[np.bool_]
 U8 = npt.NDArray[np.uint8]
 
@@ -23,30 +24,32 @@ _HEAD = b"0000-00-00T00:00:00"
 _TEMPLATE = np.frombuffer(_HEAD.ljust(24, b"\0"), dtype=np.uint8)
 _IS_DIGIT = np.array([c == ord("0") for c in _HEAD] + [False] * 5)
 _IS_PUNCTUATION = np.array([c != ord("0") for c in _HEAD] + [False] * 5)
-_DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0], dtype=np.int64)
+_DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0], dtype=np.int32)
 
 
-def _number(columns: U8, first: int, digits: int) -> Ints:
-    """The decimal number whose digit values (0-9) are in `digits` rows of `columns` from `first`."""
-    value = columns[first].astype(np.int32)
+def _number(columns: U8, first: int, digits: int) -> I32:
+    """The decimal number whose digit values (0-9) are in `digits` rows of `columns` from `first`.
+
+    Dates and times are computed in 32 bits (half the memory traffic of 64): even the garbage of
+    rows that are not instants stays far below 2**31."""
+    value: I32 = columns[first].astype(np.int32)
     for p in range(first + 1, first + digits):
         value = value * 10 + columns[p]
-    number: Ints = value.astype(np.int64)
-    return number
+    return value
 
 
-def _days_from_civil(y: Ints, m: Ints, d: Ints) -> Ints:
+def _days_from_civil(y: I32, m: I32, d: I32) -> I32:
     """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
     y = y - (m <= 2)
     era = np.floor_divide(y, 400)
     yoe = y - era * 400
-    doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
+    doy = (153 * (m + np.where(m > 2, np.int32(-3), np.int32(9))) + 2) // 5 + d - 1
     doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    result: Ints = era * 146097 + doe - 719468
+    result: I32 = era * 146097 + doe - 719468
     return result
 
 
-def _leap(y: Ints) -> Flags:
+def _leap(y: I32) -> Flags:
     leap: Flags = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     return leap
 
@@ -78,7 +81,7 @@ def _canonical(b: U8, length: Ints) -> tuple[Ints, Flags]:
     ok[leap_day] &= _leap(year[leap_day])
     ok &= (hour < 24) & (minute < 60) & (second < 60) & (shift < 24 * 3600)
     sign = np.where(b[:, 19] == ord("-"), -1, 1)
-    local = _days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
+    local = _days_from_civil(year, month, day).astype(np.int64) * 86_400 + (hour * 3600 + minute * 60 + second)
     return local - sign * shift, ok
 
 
