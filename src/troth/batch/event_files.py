@@ -1,8 +1,9 @@
 """Reading a whole events file in blocks of lines: in this process, or over both cores.
 
 A large file is cut into byte ranges at newlines; forked workers read one range each (decoded,
-or line by line where decoding cannot decide) and send back its columns with the range's own
-ticket and account tables, which `event_decode.merge` joins in file order.
+or line by line where decoding cannot decide) and send back its columns, with narrow codes into
+the range's own ticket and account tables (as bytes, `troth.batch.ticket_ids`), which
+`event_decode.merge` joins into one sorted table each.
 """
 
 from __future__ import annotations
