@@ -3,12 +3,17 @@
 SQLite runs in WAL mode with foreign keys on. Its transactions that write begin with
 `BEGIN IMMEDIATE`: a deferred transaction that reads and then writes can fail at once with
 "database is locked" when another writer got in between, which a busy timeout cannot cure.
-Within one process, writers also queue on a lock instead of spinning in SQLite's busy handler,
-whose sleeps would otherwise dominate tail latency.
+Writers also queue on locks instead of spinning in SQLite's busy handler, whose growing sleeps
+(up to 100 ms) would otherwise dominate tail latency and leave the database idle while a writer
+sleeps: a thread lock within a process, and an exclusive `flock` on a file beside the database
+between the processes of `troth serve --workers N` (the kernel wakes the next writer the moment
+the last one releases it).
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +55,29 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
+class _WriterFile:
+    """An exclusive lock on a file beside an SQLite database, held by one writing process at a time."""
+
+    def __init__(self, database_file: str) -> None:
+        self.path = database_file + "-writer.lock"
+        self._fd: int | None = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 @dataclass
 class Database:
     """One engine and the two kinds of session the services open: read-only and writing."""
@@ -58,11 +86,15 @@ class Database:
     _read: sessionmaker[Session] = field(init=False)
     _write: sessionmaker[Session] = field(init=False)
     _write_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+    _writer_file: _WriterFile | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         writer = self.engine.execution_options(**{_WRITE_OPTION: True})
         self._write = sessionmaker(writer, expire_on_commit=False)
+        database_file = self.engine.url.database if self.is_sqlite else None
+        if database_file and database_file != ":memory:" and not database_file.startswith("file:"):
+            self._writer_file = _WriterFile(database_file)
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,7 +109,10 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A session whose transaction commits when the block ends normally and rolls back otherwise."""
-        if self.is_sqlite:
+        if self._writer_file is not None:
+            with self._write_lock, self._writer_file.held(), self._write.begin() as session:
+                yield session
+        elif self.is_sqlite:
             with self._write_lock, self._write.begin() as session:
                 yield session
         else:
@@ -86,6 +121,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._writer_file is not None:
+            self._writer_file.close()
 
 
 def open_database(url: str, *, pool_size: int = 10) -> Database:
