@@ -36,9 +36,9 @@ class Ids:
         joined = "".join(texts)
         data = joined.encode()
         if len(data) == len(joined):  # ASCII: characters are bytes
-            return cls(data, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+            return cls(data, _lengths(texts))
         encoded = [text.encode() for text in texts]
-        return cls(data, np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)))
+        return cls(data, _lengths(encoded))
 
     def __len__(self) -> int:
         return int(self.lengths.size)
@@ -47,6 +47,13 @@ class Ids:
         ends = np.cumsum(self.lengths).tolist()
         starts = [0, *ends][:-1]
         return [self.data[a:b].decode() for a, b in zip(starts, ends, strict=True)]
+
+
+def _lengths(values: list[str] | list[bytes]) -> Ints:
+    try:  # bytes() reads small ints about twice as fast as np.fromiter
+        return np.frombuffer(bytes(map(len, values)), dtype=np.uint8).astype(np.int64)
+    except ValueError:  # one of 256 or more
+        return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
 class Names(Sequence[str]):
@@ -98,9 +105,14 @@ def distinct_sorted(ids: Ids) -> tuple[Ids, Ints]:
     width = int(ids.lengths.max(initial=1)) or 1
     if b"\0" in ids.data or width * len(ids) > LAYOUT_BYTES:
         return _sorted_by_python(ids)
-    distinct, first, rank = np.unique(fixed_width(ids, width), return_index=True, return_inverse=True)
+    values = fixed_width(ids, width)
+    # Equal strings often come in runs (a ticket's events are usually together): sort one of each run.
+    head = np.ones(values.size, dtype=np.bool_)
+    head[1:] = values[1:] != values[:-1]
+    distinct, first, rank = np.unique(values[head], return_index=True, return_inverse=True)
     # No string holds a NUL, so dropping NumPy's padding gives each one back whole.
-    return Ids(b"".join(distinct.tolist()), ids.lengths[first]), rank.astype(np.int64, copy=False)
+    lengths = ids.lengths[np.flatnonzero(head)[first]]
+    return Ids(b"".join(distinct.tolist()), lengths), rank[np.cumsum(head) - 1].astype(np.int64, copy=False)
 
 
 def sorted_table(parts: list[Ids]) -> tuple[Names, list[Ints]]:
