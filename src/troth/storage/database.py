@@ -66,13 +66,16 @@ class _WriterFile:
     def held(self) -> Iterator[None]:
         if self._fd is None:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        fd = self._fd
+        fcntl.flock(fd, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            if self._fd == fd:  # still open: the database may have been disposed of meanwhile
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
+        """Close the file, which releases the lock if it is held."""
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
