@@ -17,8 +17,9 @@ $(VENV)/.installed: $(BIN)/uv requirements.lock pyproject.toml
 
 setup: $(VENV)/.installed
 
-# The server on embedded SQLite (./troth.db), freshly loaded with the five seed SLAs and demo data.
-run: setup
+# The batch contract on the shipped examples, then the server on embedded SQLite (./troth.db),
+# freshly loaded with the five seed SLAs and demo data.
+run: examples
 	$(BIN)/troth demo --reset
 	@echo "Troth is serving on http://127.0.0.1:8000 — API docs at http://127.0.0.1:8000/docs (Ctrl-C stops it)"
 	$(BIN)/troth serve
