@@ -237,8 +237,11 @@ def test_workers_read_a_large_file_exactly_like_one_process(tmp_path: Path, monk
     for i in range(3000):
         rows.append({"ticket": f"T-{i % 700}", "at": "2026-03-19T10:00:00Z", "type": "created", "account": f"a{i % 7}"})
         rows.append({"ticket": f"T-{i % 700}", "at": "2026-03-19T10:05:00Z", "type": "reply", "author": "agent"})
+    rows[10]["scheduled_at"] = rows[3000]["scheduled_at"] = "2026-03-20T09:00:00+01:00"
+    rows[11]["public"], rows[13]["automated"], rows[12]["platform_level"] = False, True, True
     lines = [orjson.dumps(r) for r in rows]
     lines[4321] = b'{"ticket": "T-1", "at": "2026-03-19T10:00:00Z", "type": "status", "status": "open", "n": 1}'
+    lines[4500] = b""  # a blank line: that block is read line by line, its line numbers skip one
     path = tmp_path / "events.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
     monkeypatch.setattr(event_files, "BLOCK_BYTES", 4096)

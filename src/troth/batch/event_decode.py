@@ -283,10 +283,47 @@ NARROW = {"kind": np.int8, "level": np.int8, "author": np.int8, "status": np.int
 NARROW |= {"account": np.int32, "sequence": np.int32}
 """Types wide enough for a block's codes (its own tables, small vocabularies, line numbers in it)."""
 
+FLAGS = ("platform_level", "has_scheduled", "public", "automated")
+"""The flags a packed block carries as the bits of one byte, in this order."""
 
-def compact(block: Block) -> Block:
-    """The block with narrow codes: a worker sends it back through a pipe, which costs per byte."""
-    return replace(block, **{name: getattr(block, name).astype(kind) for name, kind in NARROW.items()})
+_NOTHING = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """A block as a worker sends it back through a pipe, which costs per byte (~21 bytes an event
+    instead of 36): narrow codes, the four flags as the bits of one byte, scheduled instants only
+    where given, line numbers only when they are not 1, 2, 3..."""
+
+    block: Block
+    flags: npt.NDArray[np.uint8]
+    scheduled_at: Ints
+    consecutive: bool
+
+
+def pack(block: Block) -> Packed:
+    narrow = {name: getattr(block, name).astype(kind) for name, kind in NARROW.items()}
+    consecutive = bool(np.array_equal(block.sequence, np.arange(1, block.at.size + 1)))
+    if consecutive:
+        narrow["sequence"] = _NOTHING
+    flags = sum(getattr(block, name).astype(np.uint8) << bit for bit, name in enumerate(FLAGS))
+    scheduled_at = block.scheduled_at[block.has_scheduled]
+    empty: dict[str, Any] = dict.fromkeys(FLAGS, _NOTHING.astype(np.bool_))
+    stripped = replace(block, **narrow, **empty, scheduled_at=_NOTHING)
+    return Packed(stripped, np.asarray(flags, dtype=np.uint8), scheduled_at, consecutive)
+
+
+def unpack(packed: Packed, first_line: int) -> Block:
+    """The packed block, its line numbers counted from `first_line` (codes stay narrow: `merge` widens them)."""
+    block, n = packed.block, packed.block.at.size
+    flags = {name: (packed.flags >> bit) & 1 == 1 for bit, name in enumerate(FLAGS)}
+    scheduled_at = np.zeros(n, dtype=np.int64)
+    scheduled_at[flags["has_scheduled"]] = packed.scheduled_at
+    if packed.consecutive:
+        sequence = np.arange(first_line, first_line + n, dtype=np.int64)
+    else:
+        sequence = block.sequence.astype(np.int64) + (first_line - 1)
+    return replace(block, **flags, scheduled_at=scheduled_at, sequence=sequence)
 
 
 def merge(blocks: list[Block], codes: Codes) -> EventColumns:

@@ -11,14 +11,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-import numpy as np
-
 from troth.batch import events as line_reader
-from troth.batch.event_decode import Block, Codes, compact, merge, read_block
+from troth.batch.event_decode import Block, Codes, Packed, merge, pack, read_block, unpack
 from troth.batch.jsonl import display_name
 from troth.batch.workers import ordered_map, worker_count
 from troth.core.clocks.columns import EventColumns
@@ -44,8 +42,8 @@ def decode_events(
             if isinstance(result, RangeError):
                 where = line + result.line - 1
                 raise InputError(result.message, file=display_name(path), line=where, field=result.field)
-            block, lines, size = result
-            blocks.append(replace(block, sequence=block.sequence.astype(np.int64) + (line - 1)))
+            packed, lines, size = result
+            blocks.append(unpack(packed, line))
             line, done = line + lines, done + size
             if progress is not None:
                 progress(done)
@@ -136,7 +134,7 @@ def _ranges(path: str) -> list[tuple[int, int]]:
     return [(a, b - a) for a, b in zip(starts, ends, strict=True) if b > a]
 
 
-def _read_range(task: RangeTask) -> tuple[Block, int, int] | RangeError:
+def _read_range(task: RangeTask) -> tuple[Packed, int, int] | RangeError:
     """Read one range (in a worker): its block, its line count and its size, or its first error."""
     with Path(task.path).open("rb") as handle:
         handle.seek(task.offset)
@@ -147,4 +145,4 @@ def _read_range(task: RangeTask) -> tuple[Block, int, int] | RangeError:
         result = read_block(block, lines, 1, display_name(task.path), Codes(task.words))
     except InputError as error:
         return RangeError(message=error.message, line=error.line or 1, field=error.field)
-    return compact(result), lines, len(data)
+    return pack(result), lines, len(data)
