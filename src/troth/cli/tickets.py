@@ -19,6 +19,7 @@ from troth.batch.clock_lines import encode_chunks
 from troth.batch.events import Progress as ReadProgress
 from troth.batch.events import located, read_event_columns, read_events, vocabulary
 from troth.batch.jsonl import display_name
+from troth.batch.memory import keep_freed_memory
 from troth.batch.policy_files import read_policy_history
 from troth.core.accounts import Account
 from troth.core.clocks import TicketError, ticket_facts
@@ -88,6 +89,7 @@ def evaluate(
     version_file: VersionsOpt = None,
 ) -> None:
     """Print every target of every ticket's level at --at (CONTRACT.md, `tickets evaluate`)."""
+    keep_freed_memory()
     instant = evaluation_instant(at)
     history = _history(policy, version_file)
     known = read_accounts(accounts) if accounts is not None else None
