@@ -7,7 +7,7 @@ Intervals are half-open `[start_at, end_at)`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -128,6 +128,22 @@ class NewOutage:
     accounts: list[str] | None = None
 
 
+def _add_naming(
+    session: Session,
+    row: OutageRow | MaintenanceRow,
+    accounts: list[str] | None,
+    link: Callable[[int, str], OutageAccountRow | MaintenanceAccountRow],
+) -> list[str] | None:
+    """Store a new outage or window and the accounts it names (None: all of them); the names, sorted."""
+    session.add(row)
+    session.flush()
+    if accounts is None:
+        return None
+    named = sorted(set(accounts))
+    session.add_all([link(row.id, account_id) for account_id in named])
+    return named
+
+
 def open_outage(database: Database, actor: Actor, new: NewOutage) -> OutageView:
     """Record an outage (still going on when it has no end)."""
     actor.require_provider()
@@ -148,11 +164,10 @@ def open_outage(database: Database, actor: Actor, new: NewOutage) -> OutageView:
             all_accounts=new.accounts is None,
             created_at=utc_now(),
         )
-        session.add(row)
-        session.flush()
-        for account_id in sorted(set(new.accounts or ())):
-            session.add(OutageAccountRow(outage_id=row.id, account_id=account_id))
-        return OutageView(row, None if new.accounts is None else sorted(set(new.accounts)))
+        named = _add_naming(
+            session, row, new.accounts, lambda key, account: OutageAccountRow(outage_id=key, account_id=account)
+        )
+        return OutageView(row, named)
 
 
 def _visible_outage(session: Session, actor: Actor, outage_id: int) -> OutageView:
@@ -239,11 +254,13 @@ def schedule_maintenance(database: Database, actor: Actor, new: NewMaintenance) 
             all_accounts=new.accounts is None,
             created_at=utc_now(),
         )
-        session.add(row)
-        session.flush()
-        for account_id in sorted(set(new.accounts or ())):
-            session.add(MaintenanceAccountRow(maintenance_id=row.id, account_id=account_id))
-        return MaintenanceView(row, None if new.accounts is None else sorted(set(new.accounts)))
+        named = _add_naming(
+            session,
+            row,
+            new.accounts,
+            lambda key, account: MaintenanceAccountRow(maintenance_id=key, account_id=account),
+        )
+        return MaintenanceView(row, named)
 
 
 def _visible_window(session: Session, actor: Actor, window_id: int) -> MaintenanceView:
