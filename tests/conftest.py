@@ -1,3 +1,3 @@
 """Shared fixtures: kept small; each ring of tests has its own helpers."""
 
-pytest_plugins = ["database_fixtures"]
+pytest_plugins = ["database_fixtures", "world_fixtures"]

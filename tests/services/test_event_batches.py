@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from troth.core.clocks import Author, EventKind
@@ -18,7 +16,6 @@ from troth.services.tickets import NewEvent, NewTicket, TicketView
 from troth.storage.database import Database
 from troth.storage.models import Role, TargetStateRow, TicketEventRow, TicketRow
 from troth.storage.repositories.tickets import SUMMARY_COLUMNS
-from troth.web.event_batches import EventBatcher
 
 OPENED = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in Chicago
 NOW = OPENED + timedelta(hours=6)
@@ -142,42 +139,6 @@ def test_a_key_repeated_within_one_batch_stores_one_event(database: Database, ad
     assert isinstance(again, TicketView)
     assert (first.created, again.created) == (True, False)
     assert len(_stored(database, ticket)[0]) == 2
-
-
-def test_the_batcher_answers_concurrent_callers_each_with_their_own_outcome(database: Database, admin: Actor) -> None:
-    tickets = [_open(database, admin, "3") for _ in range(4)]
-    batcher = EventBatcher(database, max_batch=5)
-
-    async def send_all() -> list[TicketView | BaseException]:
-        calls = [
-            batcher.record(EventRequest(admin, ticket, NewEvent(kind=EventKind.REPLY, body=f"#{n}")))
-            for n in range(3)
-            for ticket in tickets
-        ]
-        calls.append(batcher.record(EventRequest(admin, tickets[0], NewEvent(kind=EventKind.LEVEL, level="9"))))
-        return await asyncio.gather(*calls, return_exceptions=True)
-
-    answers = asyncio.run(send_all())
-    assert all(isinstance(answer, TicketView) for answer in answers[:-1])
-    assert isinstance(answers[-1], InvalidError)
-    assert [len(_stored(database, ticket)[0]) for ticket in tickets] == [4, 4, 4, 4]
-
-
-@pytest.mark.parametrize("size", [1, 2, 128])
-def test_the_batcher_stores_everything_whatever_its_batch_size(database: Database, admin: Actor, size: int) -> None:
-    ticket = _open(database, admin, "4")
-    batcher = EventBatcher(database, max_batch=size)
-
-    async def send_all() -> list[TicketView]:
-        calls = [
-            batcher.record(EventRequest(admin, ticket, NewEvent(kind=EventKind.REPLY, body=str(n)))) for n in range(9)
-        ]
-        return await asyncio.gather(*calls)
-
-    answers = asyncio.run(send_all())
-    assert len(answers) == 9
-    events, *_ = _stored(database, ticket)
-    assert [seq for seq, *_ in events] == list(range(1, 11))
 
 
 def test_a_batch_opens_tickets_next_to_events_of_others_and_replays_a_repeated_key(

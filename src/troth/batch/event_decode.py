@@ -12,8 +12,7 @@ readers equal on generated files.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import partial
 from operator import attrgetter, is_
 from typing import Any
@@ -26,9 +25,9 @@ from troth.batch import events as line_reader
 from troth.batch.event_instants import epochs
 from troth.batch.event_records import LINES, AnyEvent, Created, Level, Reply, Status
 from troth.batch.jsonl import parse_line
-from troth.batch.ticket_ids import Ids, Names, distinct_sorted, sorted_table
+from troth.batch.ticket_ids import Ids, distinct_sorted
 from troth.core.clocks import TicketEvent
-from troth.core.clocks.columns import AUTHOR_CODES, KIND_CODES, NONE, EventColumns
+from troth.core.clocks.columns import AUTHOR_CODES, KIND_CODES, NONE
 from troth.core.instants import to_epoch
 
 Ints = npt.NDArray[np.int64]
@@ -268,17 +267,6 @@ def read_block(block: bytes, lines: int, first_line: int, name: str, codes: Code
 
 # ----- one set of columns ----------------------------------------------------------------------
 
-ARRAYS = tuple(f.name for f in fields(Block) if f.name not in {"ticket_ids", "accounts"})
-
-
-def _recoded(ids: list[Ids], codes: list[Ints]) -> tuple[Names, Ints]:
-    """The distinct ids of all blocks, sorted, and the blocks' codes joined and recoded into that
-    table (NONE stays NONE)."""
-    table, ranks = sorted_table(ids)
-    # A block's code -1 (NONE) picks the entry appended last: NONE.
-    return table, np.concatenate([np.append(rank, NONE)[code] for rank, code in zip(ranks, codes, strict=True)])
-
-
 NARROW = {"kind": np.int8, "level": np.int8, "author": np.int8, "status": np.int8, "ticket": np.int32}
 NARROW |= {"account": np.int32, "sequence": np.int32}
 """Types wide enough for a block's codes (its own tables, small vocabularies, line numbers in it)."""
@@ -324,29 +312,3 @@ def unpack(packed: Packed, first_line: int) -> Block:
     else:
         sequence = block.sequence.astype(np.int64) + (first_line - 1)
     return replace(block, **flags, scheduled_at=scheduled_at, sequence=sequence)
-
-
-def merge(blocks: list[Block], codes: Codes) -> EventColumns:
-    """One set of columns from the blocks (consumed: each field's block arrays are freed once joined)."""
-    if not blocks:
-        blocks.append(block_of_events([], codes))  # an empty file: no events, same shapes
-    # Ticket codes are ranks of the ids in sorted order (EventColumns); accounts are sorted too.
-    # Sorting the ids and joining the other columns release the GIL: one thread does each.
-    with ThreadPoolExecutor(1) as pool:
-        sorting = pool.submit(_recoded, [b.ticket_ids for b in blocks], [b.ticket for b in blocks])
-        accounts, account = _recoded([b.accounts for b in blocks], [b.account for b in blocks])
-        columns: dict[str, npt.NDArray[Any]] = {"account": account}
-        parts = {name: [getattr(b, name) for b in blocks] for name in ARRAYS if name not in {"ticket", "account"}}
-        blocks.clear()
-        for name in list(parts):
-            arrays = parts.pop(name)
-            wide = np.int64 if arrays[0].dtype.kind == "i" else None  # codes were narrowed for the pipe
-            columns[name] = np.concatenate(arrays, dtype=wide)
-        ticket_ids, columns["ticket"] = sorting.result()
-    return EventColumns(
-        **columns,
-        ticket_ids=ticket_ids,
-        levels=codes.levels,
-        accounts=tuple(accounts),
-        statuses=codes.statuses,
-    )

@@ -3,7 +3,7 @@
 A large file is cut into byte ranges at newlines; forked workers read one range each (decoded,
 or line by line where decoding cannot decide) and send back its columns, with narrow codes into
 the range's own ticket and account tables (as bytes, `troth.batch.ticket_ids`), which
-`event_decode.merge` joins into one sorted table each.
+`event_join.Joiner` joins into one sorted table each.
 """
 
 from __future__ import annotations
@@ -16,13 +16,17 @@ from pathlib import Path
 from typing import BinaryIO
 
 from troth.batch import events as line_reader
-from troth.batch.event_decode import Block, Codes, Packed, merge, pack, read_block, unpack
+from troth.batch.event_decode import Block, Codes, Packed, pack, read_block, unpack
+from troth.batch.event_join import Joiner
 from troth.batch.jsonl import display_name
 from troth.batch.workers import ordered_map, worker_count
 from troth.core.clocks.columns import EventColumns
 from troth.core.errors import InputError
 
 BLOCK_BYTES = 1 << 22
+EVENT_BYTES = 80
+"""A little less than the shortest events of exports (~95 bytes a line here): the columns are
+allocated for the file's size over this, and pages never written cost no memory."""
 PARALLEL_BYTES = 16 << 20
 """Smaller files are read in this process: starting workers would cost more than it saves."""
 
@@ -33,9 +37,12 @@ def decode_events(
     """Every event of the file at `path` (or standard input for `-`) as columns."""
     codes = Codes(words)
     if path == "-" or worker_count() < 2 or _size(path) < PARALLEL_BYTES:
-        return merge(list(_read_serially(path, codes, progress)), codes)
+        joiner = Joiner(codes)
+        for block in _read_serially(path, codes, progress):
+            joiner.add(block)
+        return joiner.columns()
     tasks = [RangeTask(path=path, offset=o, size=n, words=words) for o, n in _ranges(path)]
-    blocks: list[Block] = []
+    joiner = Joiner(codes, expected=_size(path) // EVENT_BYTES)
     line, done = 1, 0
     with ordered_map(_read_range, tasks) as results:
         for result in results:
@@ -43,11 +50,11 @@ def decode_events(
                 where = line + result.line - 1
                 raise InputError(result.message, file=display_name(path), line=where, field=result.field)
             packed, lines, size = result
-            blocks.append(unpack(packed, line))
+            joiner.add(unpack(packed, line))
             line, done = line + lines, done + size
             if progress is not None:
                 progress(done)
-    return merge(blocks, codes)
+    return joiner.columns()
 
 
 def _size(path: str) -> int:

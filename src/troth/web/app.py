@@ -20,6 +20,7 @@ from troth.web.errors import install_error_handlers
 from troth.web.event_batches import EventBatcher
 from troth.web.metrics import HttpMetrics, MetricsMiddleware, TicketCollector
 from troth.web.ratelimit import FailureLimiter
+from troth.web.writers import InProcessWriter, WriterProcess
 
 ROUTERS: tuple[APIRouter, ...] = (
     tickets.router,
@@ -42,7 +43,9 @@ def _lifespan(settings: Settings, *, serving: bool) -> Callable[[FastAPI], Abstr
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
         if serving:
             tune_for_serving()
+        app.state.writer.start()
         yield
+        app.state.writer.close()
         app.state.database.dispose()
 
     return lifespan
@@ -51,8 +54,9 @@ def _lifespan(settings: Settings, *, serving: bool) -> Callable[[FastAPI], Abstr
 def create_app(settings: Settings, database: Database | None = None, *, serving: bool = False) -> FastAPI:
     """A server for `settings`; tests may pass an already open `database`.
 
-    `serving` is for a server process of its own (`troth serve`): it tunes the process's garbage
-    collector, which an app living in a test process must leave alone.
+    `serving` is for a server process of its own (`troth serve`): it records ticket writes in a
+    writer process beside it, and tunes the process's garbage collector, which an app living in a
+    test process must leave alone.
     """
     app = FastAPI(
         lifespan=_lifespan(settings, serving=serving),
@@ -62,7 +66,9 @@ def create_app(settings: Settings, database: Database | None = None, *, serving:
     )
     app.state.settings = settings
     app.state.database = database or open_database(settings.database_url, pool_size=settings.pool_size)
-    app.state.event_batcher = EventBatcher(app.state.database)
+    own_process = serving and settings.writer_process
+    app.state.writer = WriterProcess(settings.database_url) if own_process else InProcessWriter(app.state.database)
+    app.state.event_batcher = EventBatcher(app.state.writer)
     app.state.recent_actors = RecentActors(settings.token_cache_seconds)
     app.state.auth_failures = FailureLimiter(settings.auth_failures_per_minute)
     registry = CollectorRegistry()

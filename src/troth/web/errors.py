@@ -17,6 +17,10 @@ from troth.core.errors import TrothError
 from troth.services.errors import ConflictError, ForbiddenError, InvalidError, NotFoundError, ServiceError
 
 
+class WriterUnavailableError(Exception):
+    """The writer process died before it answered a batch of writes."""
+
+
 class ErrorOut(BaseModel):
     """The body of every refusal other than a validation error."""
 
@@ -73,11 +77,27 @@ def problems_body(error: InvalidError) -> dict[str, object]:
     return {"detail": problems}
 
 
-async def _service_error(request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, ServiceError)
+def refusal(error: ServiceError) -> tuple[int, bytes]:
+    """The status and JSON body of a refusal, as every route answers it."""
     if isinstance(error, InvalidError):
-        return JSONResponse(problems_body(error), status_code=422)
-    return JSONResponse({"detail": str(error)}, status_code=_status(error))
+        return 422, _json(problems_body(error))
+    return _status(error), _json({"detail": str(error)})
+
+
+def _json(content: object) -> bytes:
+    return bytes(JSONResponse(content).body)
+
+
+async def _service_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ServiceError)
+    status, body = refusal(error)
+    return Response(body, status_code=status, media_type="application/json")
+
+
+async def _writer_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """The writer process died with this request's batch: what it committed stays; retrying is safe
+    with an idempotency key."""
+    return JSONResponse({"detail": "the write could not be confirmed; retry it with the same idempotency key"}, 503)
 
 
 def _allowed_methods(routes: Sequence[BaseRoute], scope: Scope) -> str:
@@ -123,4 +143,5 @@ def install_error_handlers(app: FastAPI, routes: Sequence[BaseRoute]) -> None:
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(TrothError, _core_error)
     app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(WriterUnavailableError, _writer_unavailable)
     app.add_exception_handler(StarletteHTTPException, _http_error(routes))

@@ -11,13 +11,14 @@ from troth.core.clocks import Author, EventKind
 from troth.services import tickets as service
 from troth.services.actors import Actor
 from troth.services.ticket_events import EventRequest, TicketRequest, WriteRequest
-from troth.services.tickets import NewEvent, NewTicket, TicketView
+from troth.services.tickets import NewEvent, NewTicket
 from troth.storage.models import TicketRow
 from troth.web.api.schemas import Body, DbId, IdempotencyKey, Instant, Key, Out, Text, UtcOut
 from troth.web.api.ticket_json import ticket_json
 from troth.web.deps import ActorDep, DatabaseDep
 from troth.web.errors import ERROR_RESPONSES
 from troth.web.event_batches import EventBatcher
+from troth.web.writers import Answer
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
 
@@ -109,9 +110,9 @@ REPLAYED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _answer(view: TicketView) -> Response:
-    """The ticket as JSON: 201 for a new ticket or event, 200 for a replayed request (nothing new stored)."""
-    return Response(ticket_json(view), status_code=201 if view.created else 200, media_type="application/json")
+def _answer(answer: Answer) -> Response:
+    """201 for a new ticket or event, 200 for a replayed request (nothing new stored), or the refusal."""
+    return Response(answer.body, status_code=answer.status, media_type="application/json")
 
 
 @router.get("", response_model=list[TicketSummaryOut])

@@ -13,7 +13,7 @@ from troth.services.users import bootstrap_admin
 from troth.storage.database import Database
 from troth.storage.models import Role
 
-BALTO = Path(__file__).resolve().parents[2] / "policies" / "balto.yaml"
+BALTO = Path(__file__).resolve().parents[1] / "policies" / "balto.yaml"
 
 
 @pytest.fixture

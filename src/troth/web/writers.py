@@ -1,0 +1,135 @@
+"""Who records a batch of ticket writes: this process, or a writer process of its own.
+
+Either way a batch goes to `troth.services.ticket_events.record_events` and comes back as one
+`Answer` per request: the status and JSON body its caller gets, a refusal included, exactly as the
+API's error handlers would write it.
+
+With `TROTH_WRITER_PROCESS=1`, `troth serve` gives each server process a writer process. The
+HTTP work (parsing, validation, routing, answers) and the writes (the core evaluating each event,
+the database) then run on two cores instead of taking turns under one interpreter lock;
+bench/api_load.md has the figures. The
+process is started on first use and again if it has died; a batch it could not answer (it died
+with the batch) is a 503 for that batch's callers, and whatever it committed stays committed, as
+after any crash.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from troth.services.errors import ServiceError
+from troth.services.ticket_events import Outcome, WriteRequest, record_events
+from troth.services.ticket_history import RecentHistories
+from troth.storage.database import Database, open_database
+from troth.web.api.ticket_json import ticket_json
+from troth.web.collector import tune_for_serving
+from troth.web.errors import WriterUnavailableError, refusal
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What one caller hears: a status code and a JSON body."""
+
+    status: int
+    body: bytes
+
+
+def answer_of(outcome: Outcome) -> Answer:
+    """201 for a new ticket or event, 200 for a replayed request, or the refusal."""
+    if isinstance(outcome, ServiceError):
+        return Answer(*refusal(outcome))
+    return Answer(201 if outcome.created else 200, ticket_json(outcome))
+
+
+class InProcessWriter:
+    """Records batches in this process (tests, and apps embedded in another program)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.recent = RecentHistories()
+
+    def __call__(self, requests: Sequence[WriteRequest]) -> list[Answer]:
+        return [answer_of(outcome) for outcome in record_events(self.database, requests, None, self.recent)]
+
+    def start(self) -> None:
+        """Nothing to start."""
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+class WriterProcess:
+    """Records batches in a process of its own, one batch at a time, over a pipe."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self._context = multiprocessing.get_context("spawn")
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, requests: Sequence[WriteRequest]) -> list[Answer]:
+        with self._lock:
+            connection = self._started()
+            try:
+                connection.send(list(requests))
+                answers: list[Answer] = connection.recv()
+            except (EOFError, OSError) as error:
+                self._stop(kill=True)
+                raise WriterUnavailableError("the writer process stopped before it answered") from error
+            return answers
+
+    def start(self) -> None:
+        """Start the process now, so the first batch does not wait for it to start."""
+        with self._lock:
+            self._started()
+
+    def _started(self) -> Connection:
+        if self._process is None or not self._process.is_alive() or self._connection is None:
+            self._stop(kill=True)
+            ours, theirs = self._context.Pipe()
+            self._process = self._context.Process(
+                target=serve_writes, args=(self.database_url, theirs), name="troth-writer", daemon=True
+            )
+            self._process.start()
+            theirs.close()
+            self._connection = ours
+        return self._connection
+
+    def close(self) -> None:
+        """Stop the writer after the batch it is writing, if any."""
+        with self._lock:
+            if self._connection is not None:
+                with suppress(OSError):
+                    self._connection.send(None)
+            self._stop(kill=False)
+
+    def _stop(self, *, kill: bool) -> None:
+        if self._process is not None:
+            if kill:
+                self._process.kill()
+            self._process.join(timeout=30)
+            self._process = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def serve_writes(database_url: str, connection: Connection) -> None:
+    """The writer process: record each batch it receives and send the answers back, until told to stop."""
+    database = open_database(database_url)
+    writer = InProcessWriter(database)
+    tune_for_serving()
+    try:
+        while (requests := connection.recv()) is not None:
+            connection.send(writer(requests))
+    except EOFError:
+        pass  # the server process is gone
+    finally:
+        database.dispose()
