@@ -302,7 +302,7 @@ def pack(block: Block) -> Packed:
 
 
 def unpack(packed: Packed, first_line: int) -> Block:
-    """The packed block, its line numbers counted from `first_line` (codes stay narrow: `merge` widens them)."""
+    """The packed block, its line numbers counted from `first_line` (codes stay narrow: `Joiner` widens them)."""
     block, n = packed.block, packed.block.at.size
     flags = {name: (packed.flags >> bit) & 1 == 1 for bit, name in enumerate(FLAGS)}
     scheduled_at = np.zeros(n, dtype=np.int64)
