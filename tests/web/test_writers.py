@@ -125,3 +125,32 @@ def test_a_batch_the_writer_could_not_answer_is_a_503_asking_for_a_retry(databas
         answer = client.post(f"/api/tickets/{ticket}/replies", json={"body": "hello", "idempotency_key": "k1"})
     assert answer.status_code == 503
     assert "retry" in answer.json()["detail"]
+
+
+def test_a_writer_process_takes_the_next_batch_while_on_the_last_and_answers_in_order(
+    database: Database, admin: Actor
+) -> None:
+    first_ticket, second_ticket = _tickets(database, admin, 2)
+    writer = WriterProcess(_url(database))
+    try:
+        first = writer.submit([_reply(admin, first_ticket, "one"), _reply(admin, first_ticket, "two")])
+        second = writer.submit([_bad_level(admin, second_ticket), _reply(admin, second_ticket, "three")])
+        answered = first.result(timeout=60), second.result(timeout=60)
+    finally:
+        writer.close()
+    assert [[answer.status for answer in batch] for batch in answered] == [[201, 201], [422, 201]]
+    assert [json.loads(batch[-1].body)["id"] for batch in answered] == [first_ticket, second_ticket]
+    assert (_events(database, first_ticket), _events(database, second_ticket)) == (3, 2)
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_batches_in_flight_at_once_store_every_event_once(database: Database, admin: Actor, depth: int) -> None:
+    tickets = _tickets(database, admin, 3)
+    batcher = EventBatcher(InProcessWriter(database), max_batch=4, depth=depth)
+
+    async def send_all() -> list[Answer]:
+        return await asyncio.gather(*(batcher.record(_reply(admin, t, f"{n}")) for n in range(5) for t in tickets))
+
+    answers = asyncio.run(send_all())
+    assert {answer.status for answer in answers} == {201}
+    assert [_events(database, ticket) for ticket in tickets] == [6, 6, 6]

@@ -28,28 +28,38 @@ _Waiting = tuple[WriteRequest, "asyncio.Future[Answer]"]
 
 @dataclass
 class EventBatcher:
+    """Batches for `write`; `depth` batches may be in flight at once (each waits in its own thread)."""
+
     write: Writer
     max_batch: int = MAX_BATCH
+    depth: int = 1
     _waiting: list[_Waiting] = field(default_factory=list)
-    _writer: asyncio.Task[None] | None = None
+    _in_flight: int = 0
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def record(self, request: WriteRequest) -> Answer:
         """The answer to `request`, once its batch is committed (or refused)."""
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._waiting.append((request, future))
-        if self._writer is None:
-            self._writer = asyncio.create_task(self._write_all())
+        self._dispatch()
         return await future
 
-    async def _write_all(self) -> None:
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
-                await self._write(batch)
-        finally:
-            self._writer = None
+    def _dispatch(self) -> None:
+        while self._waiting and self._in_flight < self.depth:
+            batch, self._waiting = self._waiting[: self.max_batch], self._waiting[self.max_batch :]
+            self._in_flight += 1
+            task = asyncio.create_task(self._write(batch))
+            self._tasks.add(task)  # the loop keeps only weak references to tasks
+            task.add_done_callback(self._tasks.discard)
 
     async def _write(self, batch: list[_Waiting]) -> None:
+        try:
+            await self._answer(batch)
+        finally:
+            self._in_flight -= 1
+            self._dispatch()
+
+    async def _answer(self, batch: list[_Waiting]) -> None:
         requests = [request for request, _ in batch]
         try:
             answers = await to_thread.run_sync(self.write, requests)

@@ -4,10 +4,11 @@ Either way a batch goes to `troth.services.ticket_events.record_events` and come
 `Answer` per request: the status and JSON body its caller gets, a refusal included, exactly as the
 API's error handlers would write it.
 
-With `TROTH_WRITER_PROCESS=1`, `troth serve` gives each server process a writer process. The
-HTTP work (parsing, validation, routing, answers) and the writes (the core evaluating each event,
-the database) then run on two cores instead of taking turns under one interpreter lock;
-bench/api_load.md has the figures. The
+`troth serve` gives each server process a writer process (`TROTH_WRITER_PROCESS=0` keeps the
+writes in a thread instead). The HTTP work (parsing, validation, routing, answers) and the writes
+(the core evaluating each event, the database) then run on two cores at once instead of taking
+turns under one interpreter lock: with two batches in flight, the server reads and answers one
+batch's requests while the writer records the other's. bench/api_load.md has the figures. The
 process is started on first use and again if it has died; a batch it could not answer (it died
 with the batch) is a 503 for that batch's callers, and whatever it committed stays committed, as
 after any crash.
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -57,6 +60,9 @@ class InProcessWriter:
     def __call__(self, requests: Sequence[WriteRequest]) -> list[Answer]:
         return [answer_of(outcome) for outcome in record_events(self.database, requests, None, self.recent)]
 
+    depth = 1
+    """One batch at a time: a second would only wait for the first's lock."""
+
     def start(self) -> None:
         """Nothing to start."""
 
@@ -65,25 +71,38 @@ class InProcessWriter:
 
 
 class WriterProcess:
-    """Records batches in a process of its own, one batch at a time, over a pipe."""
+    """Records batches in a process of its own, over a pipe.
+
+    Batches are sent as they come and answered in order, so the server can hand over the next
+    batch while the writer is still on the last one: the two processes then work at the same time.
+    A reader thread takes the answers off the pipe.
+    """
+
+    depth = 2
+    """Batches worth having in flight at once: one being written, the next waiting in the pipe."""
 
     def __init__(self, database_url: str) -> None:
         self.database_url = database_url
         self._context = multiprocessing.get_context("spawn")
         self._process: BaseProcess | None = None
         self._connection: Connection | None = None
+        self._pending: deque[Future[list[Answer]]] = deque()
         self._lock = threading.Lock()
 
     def __call__(self, requests: Sequence[WriteRequest]) -> list[Answer]:
+        return self.submit(requests).result()
+
+    def submit(self, requests: Sequence[WriteRequest]) -> Future[list[Answer]]:
+        """Send a batch; its answers arrive on the future (WriterUnavailableError if the writer dies)."""
+        answered: Future[list[Answer]] = Future()
         with self._lock:
             connection = self._started()
+            self._pending.append(answered)
             try:
                 connection.send(list(requests))
-                answers: list[Answer] = connection.recv()
-            except (EOFError, OSError) as error:
-                self._stop(kill=True)
-                raise WriterUnavailableError("the writer process stopped before it answered") from error
-            return answers
+            except OSError:
+                self._fail_pending()
+        return answered
 
     def start(self) -> None:
         """Start the process now, so the first batch does not wait for it to start."""
@@ -100,15 +119,45 @@ class WriterProcess:
             self._process.start()
             theirs.close()
             self._connection = ours
+            threading.Thread(target=self._read_answers, args=(ours,), name="troth-writer-answers", daemon=True).start()
         return self._connection
 
+    def _read_answers(self, connection: Connection) -> None:
+        """Hand each batch of answers to the oldest batch waiting, until the pipe closes."""
+        while True:
+            try:
+                answers: list[Answer] = connection.recv()
+            except (EOFError, OSError):
+                with self._lock:
+                    if self._connection is connection:
+                        self._fail_pending()
+                return
+            with self._lock:
+                waiting = self._pending.popleft()
+            waiting.set_result(answers)
+
+    def _fail_pending(self) -> None:
+        """The writer is gone: every batch it had not answered is unconfirmed."""
+        while self._pending:
+            self._pending.popleft().set_exception(
+                WriterUnavailableError("the writer process stopped before it answered")
+            )
+        self._stop(kill=True)
+
     def close(self) -> None:
-        """Stop the writer after the batch it is writing, if any."""
+        """Stop the writer after the batches it has, if any (their answers still arrive meanwhile)."""
         with self._lock:
-            if self._connection is not None:
+            process, connection = self._process, self._connection
+            self._process = self._connection = None
+            if connection is not None:
                 with suppress(OSError):
-                    self._connection.send(None)
-            self._stop(kill=False)
+                    connection.send(None)
+        if process is not None:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+        if connection is not None:
+            connection.close()
 
     def _stop(self, *, kill: bool) -> None:
         if self._process is not None:
