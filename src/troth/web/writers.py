@@ -34,6 +34,9 @@ from troth.web.api.ticket_json import ticket_json
 from troth.web.collector import tune_for_serving
 from troth.web.errors import WriterUnavailableError, refusal
 
+READY = "ready"
+STARTUP_SECONDS = 60
+
 
 @dataclass(frozen=True, slots=True)
 class Answer:
@@ -118,9 +121,16 @@ class WriterProcess:
             )
             self._process.start()
             theirs.close()
+            self._await_ready(ours)
             self._connection = ours
             threading.Thread(target=self._read_answers, args=(ours,), name="troth-writer-answers", daemon=True).start()
         return self._connection
+
+    def _await_ready(self, connection: Connection) -> None:
+        """Wait until the writer has started and opened the database, so no batch waits for that."""
+        if not connection.poll(STARTUP_SECONDS) or connection.recv() != READY:
+            connection.close()
+            raise WriterUnavailableError(f"the writer process did not start within {STARTUP_SECONDS} s")
 
     def _read_answers(self, connection: Connection) -> None:
         """Hand each batch of answers to the oldest batch waiting, until the pipe closes."""
@@ -175,6 +185,7 @@ def serve_writes(database_url: str, connection: Connection) -> None:
     database = open_database(database_url)
     writer = InProcessWriter(database)
     tune_for_serving()
+    connection.send(READY)
     try:
         while (requests := connection.recv()) is not None:
             connection.send(writer(requests))
