@@ -6,7 +6,7 @@ Writes (creating a ticket, adding its events) are in `troth.services.ticket_even
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -72,19 +72,10 @@ class TicketSummary:
 
     @classmethod
     def of(cls, row: TicketRow) -> TicketSummary:
-        return cls(
-            id=row.id,
-            account_id=row.account_id,
-            subject=row.subject,
-            level=row.level,
-            status=row.status,
-            platform_level=row.platform_level,
-            channel=row.channel,
-            is_open=row.is_open,
-            created_at=row.created_at,
-            restored_at=row.restored_at,
-            resolved_at=row.resolved_at,
-        )
+        return cls(**{name: getattr(row, name) for name in SUMMARY_FIELDS})
+
+
+SUMMARY_FIELDS = tuple(f.name for f in fields(TicketSummary))
 
 
 @dataclass(frozen=True, slots=True)

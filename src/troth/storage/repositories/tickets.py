@@ -176,7 +176,3 @@ def queue(session: Session, *, account_id: str | None, due_before: datetime | No
         query = query.where(TicketRow.id.in_(due_soon))
     query = query.order_by(TicketRow.level_rank, TicketRow.created_at, TicketRow.id).limit(limit)
     return list(session.scalars(query))
-
-
-def count_events(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(TicketEventRow)) or 0

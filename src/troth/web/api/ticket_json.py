@@ -16,7 +16,7 @@ import msgspec
 from troth.core.clocks import TargetClock
 from troth.core.instants import format_utc
 from troth.services.clocks import EventLike
-from troth.services.tickets import TicketSummary, TicketView
+from troth.services.tickets import SUMMARY_FIELDS, TicketSummary, TicketView
 
 _ENCODER = msgspec.json.Encoder()
 
@@ -26,19 +26,8 @@ def _instant(value: datetime | None) -> str | None:
 
 
 def _summary(ticket: TicketSummary) -> dict[str, Any]:
-    return {
-        "id": ticket.id,
-        "account_id": ticket.account_id,
-        "subject": ticket.subject,
-        "level": ticket.level,
-        "status": ticket.status,
-        "platform_level": ticket.platform_level,
-        "channel": ticket.channel,
-        "is_open": ticket.is_open,
-        "created_at": format_utc(ticket.created_at),
-        "restored_at": _instant(ticket.restored_at),
-        "resolved_at": _instant(ticket.resolved_at),
-    }
+    values = ((name, getattr(ticket, name)) for name in SUMMARY_FIELDS)
+    return {name: format_utc(value) if isinstance(value, datetime) else value for name, value in values}
 
 
 def _clock(clock: TargetClock) -> dict[str, Any]:
