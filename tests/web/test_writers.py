@@ -25,6 +25,8 @@ from troth.web.event_batches import EventBatcher
 from troth.web.writers import Answer, InProcessWriter, WriterProcess
 
 OPENED = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
+# Replies carry their own instant: stamped on arrival, two replies a second apart would stop the clock apart.
+REPLIED = datetime(2026, 3, 9, 16, 0, tzinfo=UTC)
 
 
 def _tickets(database: Database, admin: Actor, count: int) -> list[int]:
@@ -39,7 +41,7 @@ def _events(database: Database, ticket_id: int) -> int:
 
 
 def _reply(admin: Actor, ticket_id: int, text: str) -> EventRequest:
-    return EventRequest(admin, ticket_id, NewEvent(kind=EventKind.REPLY, body=text))
+    return EventRequest(admin, ticket_id, NewEvent(kind=EventKind.REPLY, body=text, at=REPLIED))
 
 
 def _bad_level(admin: Actor, ticket_id: int) -> EventRequest:
