@@ -1,12 +1,12 @@
 """The `tickets evaluate` output (CONTRACT.md): one JSON object per ticket and target, built with NumPy.
 
-Each line is laid out as a row of byte slots (`{"ticket":`, the id, `,"target":`...), every slot
-NUL-padded to its widest value in the chunk; dropping the NULs joins the slots into exactly the
-compact JSON `orjson.dumps` writes for the same row (the tests compare the two).
-
-The slots are built column-major — one row of the matrix per byte position, one column per line —
-so that every copy runs along the lines rather than along a few bytes; each slot is written in
-place into one preallocated matrix (gathers with `out=`), which is transposed once, at the end.
+The lines of a chunk are the rows of one byte matrix, laid out in fixed columns: the keys, and a
+slot for each value as wide as its widest value. Every value comes from a table whose entries
+are its bytes, NUL-padded to the slot's width — quoted ticket ids, target names, `"YYYY-MM-DDT`
+for each day and `HH:MM:SSZ"` for each second of a day, decimal digits four at a time, and
+`null` — so a slot is filled by one gather of `V{width}` items (one copy per line, not one per
+byte). Dropping the NULs then joins the slots into exactly the compact JSON `orjson.dumps`
+writes for the same row (the tests compare the two).
 """
 
 from __future__ import annotations
@@ -39,68 +39,95 @@ KEYS = (
 )
 CHUNK_ROWS = 25_000
 U8 = npt.NDArray[np.uint8]
+Table = npt.NDArray[np.void]
+"""Fixed-width byte strings (`V{width}`), NUL-padded: the values a slot is filled from."""
 
 
-def _slots(values: Sequence[bytes]) -> U8:
-    """Byte strings as a (width x count) matrix, NUL-padded: column `i` holds `values[i]`."""
-    array = np.array(values, dtype=np.bytes_)
-    return np.ascontiguousarray(array.view(np.uint8).reshape(array.size, array.itemsize).T)
+def _table(values: Sequence[bytes]) -> Table:
+    """Byte strings as one fixed-width item each, NUL-padded to the longest."""
+    width = max([1, *map(len, values)])
+    return np.array(values, dtype=f"S{width}").view(f"V{width}")
 
 
-_FOUR_DIGITS = (np.arange(10_000) // np.array([[1000], [100], [10], [1]]) % 10 + 48).astype(np.uint8)
-"""`0000` to `9999`, one per column."""
+def _width(table: Table) -> int:
+    return int(table.dtype.itemsize)
 
 
-def _number(values: Ints) -> U8:
-    """Decimal digits of non-negative integers (width x count), with NULs in place of leading zeros.
+def _slot(lines: U8, start: int, width: int) -> Table:
+    """Columns `start` to `start + width` of every line (row) as one item a line: a view."""
+    return lines[:, start : start + width].view(f"V{width}")[:, 0]
 
-    Digits are read four at a time from a table of 0000-9999: a quarter of the divisions."""
-    width = len(str(int(values.max(initial=0))))
-    groups = -(-width // 4)
-    out = np.empty((4 * groups, values.size), dtype=np.uint8)
-    rest = values
-    for group in range(groups - 1, -1, -1):
+
+def _fill(lines: U8, start: int, table: Table, index: Ints) -> None:
+    """The slot at `start` of every line from `table[index]` (indexes outside the table clip).
+
+    Gathered into a new array, then copied into place: `np.take(..., out=)` into the strided slot
+    would copy the slot into a buffer first, and cost half as much again."""
+    _slot(lines, start, _width(table))[:] = np.take(table, index, mode="clip")
+
+
+# ----- numbers -------------------------------------------------------------------------------
+
+_DIGITS = _table(
+    [f"{i:04d}".encode() for i in range(10_000)]  # after a group that is not zero: padded
+    + [f"{i}".rjust(4, "\0").encode() for i in range(10_000)]  # leading: no leading zeros ("0" alone)
+    + [b"", b"null"]
+)
+_PADDED, _LEADING, _BLANK, _NULL_NUMBER = 0, 10_000, 20_000, 20_001
+"""Where each kind of group starts in `_DIGITS`: a group of digits is `_PADDED + value` after a
+group that is not zero, `_LEADING + value` otherwise (`0` alone for the units), `_BLANK` when it
+and every group before it are zero and it is not the last."""
+
+
+def _groups(values: Ints, present: Flags) -> int:
+    """How many groups of four digits the largest present value needs (non-negative values)."""
+    largest = int(np.where(present, values, 0).max(initial=0))
+    return -(-len(str(largest)) // 4)
+
+
+def _fill_number(lines: U8, start: int, groups: int, values: Ints, present: Flags) -> None:
+    """Non-negative integers as decimal digits (`groups` slots of four), or `null` where not present."""
+    rest = np.where(present, values, 0)
+    lows = []
+    for _ in range(groups):
         rest, low = np.divmod(rest, 10_000)
-        out[4 * group : 4 * group + 4] = _FOUR_DIGITS[:, low]
-    out = out[4 * groups - width :]
-    # A digit shows when it or one to its left is not zero; the units digit always shows.
-    shown = np.logical_or.accumulate(out[:-1] != 48, axis=0)
-    out[:-1] *= shown
-    return out
+        lows.append(low)
+    shown = np.zeros(values.size, dtype=np.bool_)  # a group before this one is not zero
+    for group, low in enumerate(reversed(lows)):
+        if group == groups - 1:
+            index = np.where(shown, low + _PADDED, low + _LEADING)
+        else:
+            index = np.where(shown, low + _PADDED, np.where(low == 0, _BLANK, low + _LEADING))
+        index[~present] = _NULL_NUMBER if group == 0 else _BLANK
+        _fill(lines, start + 4 * group, _DIGITS, index)
+        shown |= low != 0
 
 
-def _day_table(first: int, last: int) -> U8:
-    """`"YYYY-MM-DDT` for every day from `first` to `last` (days since 1970-01-01), one per column."""
-    origin = date(1970, 1, 1)
-    texts = [f'"{(origin + timedelta(days=d)).isoformat()}T'.encode() for d in range(first, last + 1)]
-    return np.ascontiguousarray(np.frombuffer(b"".join(texts), dtype=np.uint8).reshape(len(texts), 12).T)
-
-
-def _time_table() -> U8:
-    """`HH:MM:SSZ"` for every second of a day, one per column (built with NumPy: 86,400 f-strings
-    would add 0.15 s to every start of the command)."""
-    seconds = np.arange(86_400)
-    hours, minutes, secs = seconds // 3600, seconds // 60 % 60, seconds % 60
-    table = np.empty((10, 86_400), dtype=np.uint8)
-    for row, value in ((0, hours), (3, minutes), (6, secs)):
-        table[row], table[row + 1] = value // 10 + 48, value % 10 + 48
-    table[[2, 5]] = ord(":")
-    table[8], table[9] = ord("Z"), ord('"')
-    return table
-
-
-_TIMES = _time_table()
-"""`HH:MM:SSZ"` for every second of a day, one per column."""
-
+# ----- instants -------------------------------------------------------------------------------
 
 INSTANT_WIDTH = 22
-"""`"YYYY-MM-DDTHH:MM:SSZ"` with its quotes."""
-_NULL = np.frombuffer(b"null", dtype=np.uint8)
+"""`"YYYY-MM-DDTHH:MM:SSZ"` with its quotes: a day slot of 12 bytes and a time slot of 10."""
 _FIRST, _LAST = np.iinfo(np.int64).min, np.iinfo(np.int64).max
 
 
+def _time_table() -> Table:
+    """`HH:MM:SSZ"` for every second of a day, then NULs (the time of `null`). Built with NumPy:
+    86,400 f-strings would add 0.15 s to every start of the command."""
+    seconds = np.arange(86_400)
+    table = np.zeros((86_401, 10), dtype=np.uint8)
+    for column, value in ((0, seconds // 3600), (3, seconds // 60 % 60), (6, seconds % 60)):
+        table[:-1, column], table[:-1, column + 1] = value // 10 + 48, value % 10 + 48
+    table[:-1, [2, 5]] = ord(":")
+    table[:-1, 8], table[:-1, 9] = ord("Z"), ord('"')
+    return table.view("V10")[:, 0]
+
+
+_TIMES = _time_table()
+_NULL_TIME = 86_400
+
+
 class Instants:
-    """Formats epoch seconds as `"YYYY-MM-DDTHH:MM:SSZ"` (with quotes) from tables of days and times."""
+    """Writes epoch seconds as `"YYYY-MM-DDTHH:MM:SSZ"` (with quotes) from tables of days and times."""
 
     def __init__(self, clocks: ClockColumns) -> None:
         # The range of days written: a reduction of each column where present (no copies).
@@ -109,25 +136,23 @@ class Instants:
         low = min(int(np.where(p, v, _LAST).min(initial=_LAST)) for v, p in columns)
         high = max(int(np.where(p, v, _FIRST).max(initial=_FIRST)) for v, p in columns)
         self.first = low // 86_400 if low <= high else 0
-        self.days = _day_table(self.first, high // 86_400 if low <= high else 0)
+        last = high // 86_400 if low <= high else 0
+        origin = date(1970, 1, 1)
+        days = [f'"{(origin + timedelta(days=d)).isoformat()}T'.encode() for d in range(self.first, last + 1)]
+        self.days = _table([*days, b"null"])
+        self.null_day = len(days)
 
-    def write(self, out: U8, values: Ints, present: Flags | None = None) -> None:
-        """Into `out` (INSTANT_WIDTH x count): each instant, or `null` where not present."""
-        if present is not None:
-            values = np.where(present, values, self.first * 86_400)
+    def fill(self, lines: U8, start: int, values: Ints, present: Flags | None = None) -> None:
+        """The slot at `start` (INSTANT_WIDTH) of every line: each instant, or `null` where not present."""
         days, seconds = np.divmod(values, 86_400)
-        np.take(self.days, days - self.first, axis=1, out=out[:12], mode="clip")
-        np.take(_TIMES, seconds, axis=1, out=out[12:], mode="clip")
+        days -= self.first
         if present is not None:
-            _write_null(out, present)
+            days[~present], seconds[~present] = self.null_day, _NULL_TIME
+        _fill(lines, start, self.days, days)
+        _fill(lines, start + 12, _TIMES, seconds)
 
 
-def _write_null(out: U8, present: Flags) -> None:
-    """`null`, NUL-padded, in the columns of `out` where the value is not present."""
-    absent = ~present
-    out[:4, absent] = _NULL[:, None]
-    out[4:, absent] = 0
-
+# ----- names ----------------------------------------------------------------------------------
 
 _NEEDS_ESCAPE = np.zeros(256, dtype=np.bool_)
 _NEEDS_ESCAPE[:0x20] = True
@@ -135,23 +160,39 @@ _NEEDS_ESCAPE[[ord('"'), ord("\\")]] = True
 """Bytes orjson writes escaped in a JSON string: control characters, the quote and the backslash."""
 
 
-def _json_strings(texts: Sequence[str]) -> U8:
-    """Each text as orjson writes it as a JSON string, one per column (a million ticket ids: vectorised)."""
+def _json_strings(texts: Sequence[str]) -> Table:
+    """Each text as orjson writes it as a JSON string (a million ticket ids: vectorised)."""
     ids = texts.ids if isinstance(texts, Names) else Ids.of(list(texts))
     if not len(ids) or _NEEDS_ESCAPE[np.frombuffer(ids.data, dtype=np.uint8)].any():
-        return _slots([orjson.dumps(text) for text in texts])
+        return _table([orjson.dumps(text) for text in texts])
     width = int(ids.lengths.max())
     quoted = np.zeros((len(ids), width + 2), dtype=np.uint8)
     quoted[:, 1:-1] = fixed_width(ids, width).view(np.uint8).reshape(len(ids), width)
     quoted[:, 0] = quoted[np.arange(len(ids)), ids.lengths + 1] = ord('"')
-    return np.ascontiguousarray(quoted.T)
+    return quoted.view(f"V{width + 2}")[:, 0]
+
+
+# ----- lines ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class _Encoding:
+    """What every chunk shares: the value tables and where each slot starts in a line."""
+
     clocks: ClockColumns
-    names: tuple[U8, U8, U8, U8]
-    instant: Instants
+    names: tuple[Table, Table, Table, Table]
+    instants: Instants
+    groups: tuple[int, int]
+    """Groups of four digits of `target_seconds` and `elapsed_seconds`."""
+    starts: list[int]
+    """Where each key's value starts in a line, in KEYS order."""
+    template: U8
+    """A line with its keys and `}\\n` in place, NULs in the slots."""
+
+
+def _prefix(position: int) -> bytes:
+    """What comes before the value of key `position`: `{"ticket":`, then `,"target":`..."""
+    return (b"{" if position == 0 else b",") + orjson.dumps(KEYS[position]) + b":"
 
 
 def _encoding(clocks: ClockColumns) -> _Encoding:
@@ -161,7 +202,20 @@ def _encoding(clocks: ClockColumns) -> _Encoding:
         _json_strings(clocks.levels),
         _json_strings([s.value for s in STATUS_CODES]),
     )
-    return _Encoding(clocks, names, Instants(clocks))
+    groups = (
+        _groups(clocks.target_seconds, clocks.has_length),
+        _groups(clocks.elapsed_seconds, clocks.has_elapsed),
+    )
+    widths = [*map(_width, names), INSTANT_WIDTH, INSTANT_WIDTH, INSTANT_WIDTH, *(4 * g for g in groups)]
+    template = bytearray()
+    starts = []
+    for position, width in enumerate(widths):
+        template += _prefix(position)
+        starts.append(len(template))
+        template += bytes(width)
+    template += b"}\n"
+    line = np.frombuffer(bytes(template), dtype=np.uint8)
+    return _Encoding(clocks, names, Instants(clocks), groups, starts, line)
 
 
 def _chunks(clocks: ClockColumns) -> int:
@@ -184,41 +238,19 @@ def _encode_with(encoding: _Encoding, index: int) -> bytes:
     return _chunk(encoding, slice(first, min(first + CHUNK_ROWS, len(encoding.clocks))))
 
 
-def _prefix(position: int) -> bytes:
-    """What comes before the value of key `position`: `{"ticket":`, then `,"target":`..."""
-    return (b"{" if position == 0 else b",") + orjson.dumps(KEYS[position]) + b":"
-
-
 def _chunk(encoding: _Encoding, rows: slice) -> bytes:
-    """The lines of `rows`: each slot written into one byte matrix (byte position x line), NULs dropped."""
-    clocks, instant = encoding.clocks, encoding.instant
-    has_length, has_elapsed = clocks.has_length[rows], clocks.has_elapsed[rows]
-    numbers = [
-        _number(np.where(has_length, clocks.target_seconds[rows], 0)),
-        _number(np.where(has_elapsed, clocks.elapsed_seconds[rows], 0)),
-    ]
-    heights = [*(table.shape[0] for table in encoding.names), INSTANT_WIDTH, INSTANT_WIDTH, INSTANT_WIDTH]
-    heights += [max(digits.shape[0], 4) for digits in numbers]  # room for `null`
-    ends = np.cumsum([len(_prefix(i)) + h for i, h in enumerate(heights)]).tolist()
-    starts = [end - h for end, h in zip(ends, heights, strict=True)]
-    out = np.empty((ends[-1] + 2, clocks.ticket[rows].size), dtype=np.uint8)
-    for i, start in enumerate(starts):
-        prefix = _prefix(i)
-        out[start - len(prefix) : start] = np.frombuffer(prefix, dtype=np.uint8)[:, None]
-    out[-2:] = np.frombuffer(b"}\n", dtype=np.uint8)[:, None]
-    slot = [out[a : a + h] for a, h in zip(starts, heights, strict=True)]
-    codes = (clocks.ticket, clocks.target, clocks.level, clocks.status)
-    for table, code, into in zip(encoding.names, codes, slot, strict=False):
-        np.take(table, code[rows], axis=1, out=into, mode="clip")
-    instant.write(slot[4], clocks.started_at[rows])
-    instant.write(slot[5], clocks.due_at[rows], clocks.has_due[rows])
-    instant.write(slot[6], clocks.stopped_at[rows], clocks.has_stop[rows])
-    for digits, present, into in zip(numbers, (has_length, has_elapsed), slot[7:], strict=True):
-        into[: digits.shape[0]] = digits
-        into[digits.shape[0] :] = 0
-        _write_null(into, present)
-    matrix = np.ascontiguousarray(out.T)
-    joined: bytes = matrix[matrix != 0].tobytes()
+    """The lines of `rows`: the line template, every slot filled in place, NULs dropped."""
+    c, starts = encoding.clocks, encoding.starts
+    lines = np.empty((c.ticket[rows].size, encoding.template.size), dtype=np.uint8)
+    lines[:] = encoding.template
+    for table, codes, start in zip(encoding.names, (c.ticket, c.target, c.level, c.status), starts, strict=False):
+        _fill(lines, start, table, codes[rows])
+    encoding.instants.fill(lines, starts[4], c.started_at[rows])
+    encoding.instants.fill(lines, starts[5], c.due_at[rows], c.has_due[rows])
+    encoding.instants.fill(lines, starts[6], c.stopped_at[rows], c.has_stop[rows])
+    _fill_number(lines, starts[7], encoding.groups[0], c.target_seconds[rows], c.has_length[rows])
+    _fill_number(lines, starts[8], encoding.groups[1], c.elapsed_seconds[rows], c.has_elapsed[rows])
+    joined: bytes = lines[lines != 0].tobytes()
     return joined
 
 
