@@ -287,3 +287,21 @@ def test_the_vectorised_instant_is_what_fromisoformat_reads(
     except ValueError:
         expected = None
     assert (None if read is None else read.tolist()) == expected
+
+
+@pytest.mark.parametrize("zone", ["Z", "+05:30", "-06:00", "+24:00", "+05:60"])
+@pytest.mark.parametrize("time", ["10:00:00", "24:00:00", "10:60:00"])
+def test_instants_all_in_one_layout_are_what_fromisoformat_reads(zone: str, time: str) -> None:
+    texts = [f"2026-03-19T{time}{zone}", f"2024-02-29T{time}{zone}", f"2026-12-31T{time}{zone}"]
+    try:
+        expected: list[int] | None = [to_epoch(parse_instant(t)) for t in texts]
+    except ValueError:
+        expected = None
+    read = epochs(texts)
+    assert (None if read is None else read.tolist()) == expected
+
+
+def test_texts_of_other_lengths_are_not_read_as_one_layout() -> None:
+    # 19 + 21 characters make as many bytes as two instants of 20: no row may start in the wrong text.
+    assert epochs(["2026-03-19T10:00:00", "Z2026-03-19T10:00:00Z"]) is None
+    assert epochs(["2026-03-19T10:00:00Z,", "2026-03-19T10:00:00"]) is None

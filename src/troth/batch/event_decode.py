@@ -11,10 +11,9 @@ readers equal on generated files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import partial
-from operator import attrgetter, is_
+from operator import attrgetter
 from typing import Any
 
 import msgspec
@@ -31,33 +30,41 @@ from troth.core.clocks.columns import AUTHOR_CODES, KIND_CODES, NONE
 from troth.core.instants import to_epoch
 
 Ints = npt.NDArray[np.int64]
+Codes8 = npt.NDArray[np.int8]
 Flags = npt.NDArray[np.bool_]
+Column = npt.NDArray[np.signedinteger[Any]]
+"""Codes of a block: narrow (int8, int32) where the block decoder built them, int64 from the line reader."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Block:
     """The events of one block of lines; tickets and accounts are codes into the block's own ids."""
 
-    ticket: Ints
+    ticket: Column
     at: Ints
-    kind: Ints
-    sequence: Ints
-    level: Ints
-    account: Ints
+    kind: Column
+    sequence: Column
+    level: Column
+    account: Column
     platform_level: Flags
     scheduled_at: Ints
     has_scheduled: Flags
-    author: Ints
+    author: Column
     public: Flags
     automated: Flags
-    status: Ints
+    status: Column
     ticket_ids: Ids
     accounts: Ids
 
 
+BYTE_NONE = 255
+"""NONE as a byte: read as int8 it is -1."""
+
+
 class Codes:
     """Vocabulary codes of a reader: levels and statuses sorted. A required field's table has no
-    code for null (a KeyError sends the block to the line reader); an optional one's maps it to NONE."""
+    code for null (a KeyError sends the block to the line reader); an optional one's maps it to
+    NONE (`BYTE_NONE` in the byte tables the block decoder reads)."""
 
     def __init__(self, words: line_reader.Vocabulary) -> None:
         self.words = words
@@ -68,6 +75,9 @@ class Codes:
         self.author: dict[str | None, int] = {a.value: i for i, a in enumerate(AUTHOR_CODES)}
         self.optional_level = self.level | {None: NONE}
         self.optional_status = self.status | {None: NONE}
+        self.optional_level_byte = self.level | {None: BYTE_NONE}
+        self.bytes_fit = max(len(self.levels), len(self.statuses)) < 128
+        """Whether every code fits in an int8 (the block decoder reads them as bytes); a policy has a few."""
 
 
 def _table(values: list[str | None]) -> tuple[Ints, tuple[str, ...]]:
@@ -76,7 +86,9 @@ def _table(values: list[str | None]) -> tuple[Ints, tuple[str, ...]]:
     table.pop(None, None)
     code: dict[str | None, int] = {v: i for i, v in enumerate(table)}
     code[None] = NONE
-    return _codes(code, values, len(values)), tuple(v for v in table if v is not None)
+    return np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=len(values)), tuple(
+        v for v in table if v is not None
+    )
 
 
 def _ticket_table(tickets: list[str]) -> tuple[Ints, Ids]:
@@ -85,13 +97,12 @@ def _ticket_table(tickets: list[str]) -> tuple[Ints, Ids]:
     return rank, distinct
 
 
-def _codes(table: Mapping[str | None, int], values: Iterable[str | None], count: int) -> Ints:
-    """The code of each of `count` values; KeyError for a value not in the table."""
-    return np.fromiter(map(table.__getitem__, values), dtype=np.int64, count=count)
-
-
-def _field(events: Sequence[Any], name: str) -> Iterator[Any]:
-    return map(attrgetter(name), events)
+def _account_table(names: list[str | None]) -> tuple[Ints, Ids]:
+    """Each `created` event's account as a code into the block's distinct accounts (NONE for none)."""
+    if None in names:
+        codes, distinct = _table(names)
+        return codes, Ids.of(list(distinct))
+    return _ticket_table(names)  # type: ignore[arg-type]  # no None in it: all strings
 
 
 def _bytes(values: Iterable[int]) -> npt.NDArray[np.uint8]:
@@ -100,9 +111,22 @@ def _bytes(values: Iterable[int]) -> npt.NDArray[np.uint8]:
     return np.frombuffer(bytes(values), dtype=np.uint8)
 
 
-def _flags(events: Sequence[Any], name: str, *, value: bool) -> Flags:
-    """Where the field is `value` (not null, not the other boolean)."""
-    return _bytes(map(partial(is_, value), _field(events, name))).view(np.bool_)
+def _byte_codes(table: Mapping[str | None, int], values: Iterable[str | None]) -> Codes8:
+    """The code of each value (`BYTE_NONE` reads as NONE); KeyError for a value not in the table."""
+    return _bytes(map(table.__getitem__, values)).view(np.int8)
+
+
+def _true(values: Iterable[bool | None]) -> Flags:
+    """Where the value is true (not false, not null)."""
+    return _bytes(map(bool, values)).view(np.bool_)
+
+
+_NOT_FALSE = {True: 1, None: 1, False: 0}
+
+KIND, AT, TICKET, ACCOUNT = attrgetter("KIND"), attrgetter("at"), attrgetter("ticket"), attrgetter("account")
+LEVEL, STATUS, AUTHOR = attrgetter("level"), attrgetter("status"), attrgetter("author")
+PLATFORM, SCHEDULED = attrgetter("platform_level"), attrgetter("scheduled_at")
+PUBLIC, AUTOMATED = attrgetter("public"), attrgetter("automated")
 
 
 def decode_block(block: bytes, lines: int, first_line: int, codes: Codes) -> Block | None:
@@ -112,8 +136,10 @@ def decode_block(block: bytes, lines: int, first_line: int, codes: Codes) -> Blo
     joining the lines with commas only separates them. A blank line makes the array invalid, and
     a line holding two values (`{...},{...}`) makes one element too many: both go to the line reader.
     """
+    if not codes.bytes_fit:
+        return None
     try:
-        events = LINES.decode(b"[" + block[:-1].replace(b"\n", b",") + b"]")
+        events = LINES.decode(b"".join((b"[", memoryview(block.replace(b"\n", b","))[:-1], b"]")))
         if len(events) != lines:
             return None
         return _decoded(events, first_line, codes)
@@ -123,7 +149,7 @@ def decode_block(block: bytes, lines: int, first_line: int, codes: Codes) -> Blo
         return None
 
 
-def _rows(kind: Ints, event_type: type[AnyEvent], events: list[AnyEvent]) -> tuple[Ints, list[Any]]:
+def _rows(kind: Codes8, event_type: type[AnyEvent], events: list[AnyEvent]) -> tuple[Ints, list[Any]]:
     """The rows of one event type, and their events."""
     rows = np.flatnonzero(kind == event_type.KIND)
     return rows, [events[i] for i in rows.tolist()]
@@ -131,22 +157,22 @@ def _rows(kind: Ints, event_type: type[AnyEvent], events: list[AnyEvent]) -> tup
 
 def _decoded(events: list[AnyEvent], first_line: int, codes: Codes) -> Block | None:
     n = len(events)
-    kind = _bytes(_field(events, "KIND")).astype(np.int64)
-    when = epochs(list(_field(events, "at")))
+    kind = _bytes(map(KIND, events)).view(np.int8)
+    when = epochs(list(map(AT, events)))
     if when is None:
         return None
     created = _created(*_rows(kind, Created, events), when, codes)
     if created is None:
         return None
-    ticket, ticket_ids = _ticket_table(list(_field(events, "ticket")))
+    ticket, ticket_ids = _ticket_table(list(map(TICKET, events)))
     replies = _replies(*_rows(kind, Reply, events), n, codes)
     rows, chosen = _rows(kind, Level, events)
-    created.level[rows] = _codes(codes.level, _field(chosen, "level"), rows.size)
+    created.level[rows] = _byte_codes(codes.level, map(LEVEL, chosen))
     rows, chosen = _rows(kind, Status, events)
-    status = np.full(n, NONE, dtype=np.int64)
-    status[rows] = _codes(codes.status, _field(chosen, "status"), rows.size)
+    status = np.full(n, NONE, dtype=np.int8)
+    status[rows] = _byte_codes(codes.status, map(STATUS, chosen))
     return Block(
-        ticket=ticket,
+        ticket=ticket.astype(np.int32),
         at=when,
         kind=kind,
         sequence=np.arange(first_line, first_line + n, dtype=np.int64),
@@ -168,9 +194,9 @@ def _decoded(events: list[AnyEvent], first_line: int, codes: Codes) -> Block | N
 class _CreatedColumns:
     """The columns `created` events fill (`level` is shared with `level` events)."""
 
-    account: Ints
+    account: Column
     accounts: Ids
-    level: Ints
+    level: Codes8
     platform_level: Flags
     scheduled_at: Ints
     has_scheduled: Flags
@@ -179,18 +205,18 @@ class _CreatedColumns:
 def _created(rows: Ints, made: list[Created], when: Ints, codes: Codes) -> _CreatedColumns | None:
     """The columns of the `created` rows; None when a scheduled time is not valid."""
     n = when.size
-    account = np.full(n, NONE, dtype=np.int64)
-    account[rows], names = _table(list(_field(made, "account")))
-    accounts = Ids.of(list(names))
-    level = np.full(n, NONE, dtype=np.int64)
-    level[rows] = _codes(codes.optional_level, _field(made, "level"), rows.size)
+    account = np.full(n, NONE, dtype=np.int32)
+    account[rows], accounts = _account_table(list(map(ACCOUNT, made)))
+    level = np.full(n, NONE, dtype=np.int8)
+    level[rows] = _byte_codes(codes.optional_level_byte, map(LEVEL, made))
     platform_level = np.zeros(n, dtype=np.bool_)
-    platform_level[rows] = _flags(made, "platform_level", value=True)
-    scheduled = [(i, e.scheduled_at) for i, e in zip(rows.tolist(), made, strict=True) if e.scheduled_at is not None]
+    platform_level[rows] = _true(map(PLATFORM, made))
+    scheduled_at = list(map(SCHEDULED, made))
     value, has = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_)
-    if scheduled:
-        where = [i for i, _ in scheduled]
-        parsed = epochs([text for _, text in scheduled])
+    if scheduled_at.count(None) < len(scheduled_at):  # usually none is
+        given = [i for i, text in enumerate(scheduled_at) if text is not None]
+        where = rows[given]
+        parsed = epochs([text for text in scheduled_at if text is not None])
         if parsed is None or bool(np.any(parsed < when[where])):
             return None
         value[where], has[where] = parsed, True
@@ -199,19 +225,19 @@ def _created(rows: Ints, made: list[Created], when: Ints, codes: Codes) -> _Crea
 
 @dataclass(frozen=True, slots=True)
 class _ReplyColumns:
-    author: Ints
+    author: Codes8
     public: Flags
     automated: Flags
 
 
 def _replies(rows: Ints, replies: list[Reply], n: int, codes: Codes) -> _ReplyColumns:
     """The columns `reply` events fill: public unless `false`, automated only when `true`."""
-    author = np.full(n, NONE, dtype=np.int64)
-    author[rows] = _bytes(map(codes.author.__getitem__, _field(replies, "author")))
+    author = np.full(n, NONE, dtype=np.int8)
+    author[rows] = _byte_codes(codes.author, map(AUTHOR, replies))
     public = np.ones(n, dtype=np.bool_)
-    public[rows] = ~_flags(replies, "public", value=False)
+    public[rows] = _bytes(map(_NOT_FALSE.__getitem__, map(PUBLIC, replies))).view(np.bool_)
     automated = np.zeros(n, dtype=np.bool_)
-    automated[rows] = _flags(replies, "automated", value=True)
+    automated[rows] = _true(map(AUTOMATED, replies))
     return _ReplyColumns(author, public, automated)
 
 
@@ -267,8 +293,8 @@ def read_block(block: bytes, lines: int, first_line: int, name: str, codes: Code
 
 # ----- one set of columns ----------------------------------------------------------------------
 
-NARROW = {"kind": np.int8, "level": np.int8, "author": np.int8, "status": np.int8, "ticket": np.int32}
-NARROW |= {"account": np.int32, "sequence": np.int32}
+NARROW: dict[str, type[np.signedinteger[Any]]] = {"kind": np.int8, "level": np.int8, "author": np.int8}
+NARROW |= {"status": np.int8, "ticket": np.int32, "account": np.int32, "sequence": np.int32}
 """Types wide enough for a block's codes (its own tables, small vocabularies, line numbers in it)."""
 
 FLAGS = ("platform_level", "has_scheduled", "public", "automated")
@@ -289,8 +315,15 @@ class Packed:
     consecutive: bool
 
 
+def _narrowed(values: Column, kind: type[np.signedinteger[Any]]) -> Column:
+    """The values as `kind` when they fit (codes of a small vocabulary always do), else as they are."""
+    if values.dtype == kind or int(values.max(initial=0)) > np.iinfo(kind).max:
+        return values
+    return values.astype(kind)
+
+
 def pack(block: Block) -> Packed:
-    narrow = {name: getattr(block, name).astype(kind) for name, kind in NARROW.items()}
+    narrow: dict[str, Any] = {name: _narrowed(getattr(block, name), kind) for name, kind in NARROW.items()}
     consecutive = bool(np.array_equal(block.sequence, np.arange(1, block.at.size + 1)))
     if consecutive:
         narrow["sequence"] = _NOTHING

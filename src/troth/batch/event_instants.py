@@ -2,6 +2,10 @@
 
 `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS±HH:MM` are read from fixed byte positions; any
 other text goes through `parse_instant`, the function the line-by-line reader uses, one at a time.
+
+The texts are joined with commas, which no instant holds. When all of them have one of the two
+layouts (as in most exports) the joined bytes are a matrix of one row per text, and no text's
+length need be read; otherwise each text is read at its own offset.
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ U8 = npt.NDArray[np.uint8]
 
 WIDTH = 32
 """Bytes looked at from the start of each text (the fixed layouts need 25)."""
+ZULU, OFFSET = 20, 25
+"""Lengths of the two layouts."""
 
 _HEAD = b"0000-00-00T00:00:00"
-_TEMPLATE = np.frombuffer(_HEAD.ljust(24, b"\0"), dtype=np.uint8)
-_IS_DIGIT = np.array([c == ord("0") for c in _HEAD] + [False] * 5)
-_IS_PUNCTUATION = np.array([c != ord("0") for c in _HEAD] + [False] * 5)
+_DIGITS = np.array([i for i, c in enumerate(_HEAD) if c == ord("0")])
+_PUNCTUATION = np.array([i for i, c in enumerate(_HEAD) if c != ord("0")])
+_PUNCTUATION_BYTES = np.frombuffer(_HEAD, dtype=np.uint8)[_PUNCTUATION]
 _DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0], dtype=np.int32)
+_COMMA = ord(",")
 
 
 def _number(columns: U8, first: int, digits: int) -> I32:
@@ -54,35 +61,70 @@ def _leap(y: I32) -> Flags:
     return leap
 
 
-def _layout(b: U8, d: U8, length: Ints) -> tuple[Flags, Flags]:
-    """(in one of the two layouts, has an offset): the characters, not yet the ranges of values."""
-    wrong = ((d[:, :24] > 9) & _IS_DIGIT) | ((b[:, :24] != _TEMPLATE) & _IS_PUNCTUATION)
-    # 24 flags a row, seen as three words: a row is right when all three are zero (faster than .any(axis=1)).
-    words = np.ascontiguousarray(wrong).view(np.uint64)
-    ok: Flags = (words[:, 0] | words[:, 1] | words[:, 2]) == 0
-    sign = b[:, 19]
-    zulu = (length == 20) & (sign == ord("Z"))
-    offset = (length == 25) & ((sign == ord("+")) | (sign == ord("-"))) & (b[:, 22] == ord(":"))
-    offset &= (d[:, 20] <= 9) & (d[:, 21] <= 9) & (d[:, 23] <= 5) & (d[:, 24] <= 9)
-    return ok & (zulu | offset), offset
+def _head_ok(c: U8) -> Flags:
+    """Which texts (columns of `c`, one row per character) start `YYYY-MM-DDTHH:MM:SS` in their characters."""
+    digits: Flags = ((c[_DIGITS] - np.uint8(48)) <= 9).all(axis=0)
+    punctuation: Flags = (c[_PUNCTUATION] == _PUNCTUATION_BYTES[:, None]).all(axis=0)
+    return digits & punctuation
 
 
-def _canonical(b: U8, length: Ints) -> tuple[Ints, Flags]:
-    """`YYYY-MM-DDTHH:MM:SSZ` and `...±HH:MM`: epoch seconds, and which strings have that form."""
-    d = b - np.uint8(48)  # digit values; anything else wraps to 10 or more
-    ok, offset = _layout(b, d, length)
-    c = np.ascontiguousarray(d[:, :25].T)  # one row per character: each number reads whole rows
-    year, month, day = _number(c, 0, 4), _number(c, 5, 2), _number(c, 8, 2)
-    hour, minute, second = _number(c, 11, 2), _number(c, 14, 2), _number(c, 17, 2)
-    shift = np.where(offset, _number(c, 20, 2) * 3600 + _number(c, 23, 2) * 60, 0)
+def _offset_ok(c: U8) -> Flags:
+    """Which texts have `±HH:MM` in characters 19-24 (the minutes below 60)."""
+    d = c[20:25] - np.uint8(48)
+    ok: Flags = ((c[19] == ord("+")) | (c[19] == ord("-"))) & (c[22] == ord(":"))
+    ok &= (d[0] <= 9) & (d[1] <= 9) & (d[3] <= 5) & (d[4] <= 9)
+    return ok
+
+
+def _values(c: U8, offset: Flags) -> tuple[Ints, Flags]:
+    """Epoch seconds of texts whose characters are the columns of `c` (one row per character, 25
+    rows, the last 6 read only where `offset`), and which of them are real dates and times."""
+    d = c - np.uint8(48)  # digit values; anything else wraps to 10 or more
+    year, month, day = _number(d, 0, 4), _number(d, 5, 2), _number(d, 8, 2)
+    hour, minute, second = _number(d, 11, 2), _number(d, 14, 2), _number(d, 17, 2)
+    shift = np.where(offset, _number(d, 20, 2) * 3600 + _number(d, 23, 2) * 60, 0)
+    ok = (year >= 1) & (month >= 1) & (month <= 12)
     month = np.where(ok, month, 1)  # keeps the table look-up in range; such rows are not ok anyway
-    ok &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= _DAYS_IN_MONTH[np.minimum(month, 15)])
+    ok &= (day >= 1) & (day <= _DAYS_IN_MONTH[month])
     leap_day = np.flatnonzero((month == 2) & (day == 29))  # the table allows it: only leap years do
     ok[leap_day] &= _leap(year[leap_day])
     ok &= (hour < 24) & (minute < 60) & (second < 60) & (shift < 24 * 3600)
-    sign = np.where(b[:, 19] == ord("-"), -1, 1)
+    shift = np.where(c[19] == ord("-"), -shift, shift)
     local = _days_from_civil(year, month, day).astype(np.int64) * 86_400 + (hour * 3600 + minute * 60 + second)
-    return local - sign * shift, ok
+    return local - shift, ok
+
+
+def _fixed(data: bytes, count: int, length: int) -> Ints | None:
+    """Epoch seconds of `count` texts of `length` characters in one layout, joined with commas;
+    None when any of them is not in that layout, or not a real date and time."""
+    rows = np.frombuffer(data + b",", dtype=np.uint8).reshape(count, length + 1)
+    c = np.zeros((OFFSET, count), dtype=np.uint8)
+    c[:length] = rows[:, :length].T  # one row per character: each number reads whole rows
+    ok = _head_ok(c) & (rows[:, length] == _COMMA)
+    ok &= _offset_ok(c) if length == OFFSET else c[19] == ord("Z")
+    values, real = _values(c, np.full(count, length == OFFSET))
+    return values if bool((ok & real).all()) else None
+
+
+def _any_layout(texts: list[str], data: bytes) -> Ints | None:
+    """Epoch seconds of texts joined with commas, each read at its own offset (and by
+    `parse_instant` when in neither layout); None when any is not an instant."""
+    try:
+        length = np.frombuffer(bytes(map(len, texts)), dtype=np.uint8).astype(np.int64)  # faster than fromiter
+    except ValueError:
+        return None  # a text of 256 characters or more (long fractions of a second): the line reader decides
+    starts = np.cumsum(length + 1) - (length + 1)
+    buffer = np.frombuffer(data + bytes(WIDTH), dtype=np.uint8)
+    c = np.ascontiguousarray(sliding_window_view(buffer, OFFSET)[starts].T)
+    offset = (length == OFFSET) & _offset_ok(c)
+    ok = _head_ok(c) & (((length == ZULU) & (c[19] == ord("Z"))) | offset)
+    values, real = _values(c, offset)
+    for i in np.flatnonzero(~(ok & real)).tolist():
+        try:
+            values[i] = to_epoch(parse_instant(texts[i]))
+        except ValueError:
+            return None
+    return values
 
 
 def epochs(texts: list[str]) -> Ints | None:
@@ -90,19 +132,12 @@ def epochs(texts: list[str]) -> Ints | None:
     if not texts:
         return np.zeros(0, dtype=np.int64)
     try:
-        joined = "".join(texts).encode("ascii")
+        data = ",".join(texts).encode("ascii")
     except UnicodeEncodeError:
         return None  # no instant is written in anything but ASCII: the line reader names the line
-    try:
-        length = np.frombuffer(bytes(map(len, texts)), dtype=np.uint8).astype(np.int64)  # faster than fromiter
-    except ValueError:
-        return None  # a text of 256 characters or more (long fractions of a second): the line reader decides
-    buffer = np.frombuffer(joined + bytes(WIDTH), dtype=np.uint8)
-    b = sliding_window_view(buffer, WIDTH)[np.cumsum(length) - length]
-    values, ok = _canonical(b, length)
-    for i in np.flatnonzero(~ok).tolist():
-        try:
-            values[i] = to_epoch(parse_instant(texts[i]))
-        except ValueError:
-            return None
-    return values
+    for length in (ZULU, OFFSET):
+        if len(data) == (length + 1) * len(texts) - 1:
+            values = _fixed(data, len(texts), length)
+            if values is not None:
+                return values
+    return _any_layout(texts, data)
