@@ -30,6 +30,8 @@ class Settings(BaseModel):
     (through the same process, at once); 0 asks on every request.
     `writer_process` has `troth serve` record ticket writes in a process beside each server process
     (the HTTP work and the writes then run on two cores at once); off, they are recorded in a thread.
+    `event_lane` serves plainly valid ticket writes by a short way past FastAPI's generic request
+    handling (`troth.web.event_lane`; the answers are the same); off, every request takes the long way.
     `threads` bounds the thread pool that runs request handlers (requests beyond it wait on the
     event loop): the work is Python under one interpreter lock, and bench/api_load.py measured
     less CPU per event and higher throughput with 4 threads than with 1 or 40.
@@ -44,6 +46,7 @@ class Settings(BaseModel):
     threads: int = Field(default=4, ge=1, le=256)
     token_cache_seconds: float = Field(default=1.0, ge=0, le=60)
     writer_process: bool = True
+    event_lane: bool = True
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -63,6 +66,7 @@ _ENVIRONMENT = {
     "TROTH_THREADS": "threads",
     "TROTH_TOKEN_CACHE_SECONDS": "token_cache_seconds",
     "TROTH_WRITER_PROCESS": "writer_process",
+    "TROTH_EVENT_LANE": "event_lane",
     "TROTH_HOST": "host",
     "TROTH_PORT": "port",
 }

@@ -109,6 +109,12 @@ def seeders() -> tuple[Callable[[Database], dict[str, str]], Callable[[object, d
     return seed_people, seed_world
 
 
+@pytest.fixture(scope="session")
+def on_policies() -> Callable[[TestClient], None]:
+    """`put_on_policies`, for tests that build apps of their own."""
+    return put_on_policies
+
+
 @pytest.fixture
 def world(people: Personas) -> Personas:
     """The personas, with Acme on Balto's SLA and Globex on WALT Labs'."""

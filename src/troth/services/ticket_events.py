@@ -44,6 +44,7 @@ from troth.services.tickets import (
     new_ticket_row,
     terms_of,
     view_of,
+    visible_to,
 )
 from troth.storage.database import Database
 from troth.storage.models import AccountRow, PolicyVersionRow, TicketRow
@@ -144,7 +145,7 @@ class _Opening:
     replayed: bool = False
 
     def view(self) -> TicketView:
-        events = [replace(self.created, ticket_id=self.ticket.id)] if self.replayed else []
+        events = [replace(self.created, ticket_id=self.ticket.id)]
         return TicketView(TicketSummary.of(self.ticket), self.verdict.clocks, created=not self.replayed, events=events)
 
 
@@ -246,7 +247,7 @@ class _Batch:
             return replace(seen, replayed=True)
         version = self.session.get_one(PolicyVersionRow, seen.policy_version_id)
         rows = repo.events_of(self.session, seen.id)
-        return view_of(seen, rows, terms_of(account, version), self.now, created=False)
+        return replace(view_of(seen, rows, terms_of(account, version), self.now, created=False), events=rows[:1])
 
     def _terms_at(self, account: AccountRow, at: datetime) -> TicketTerms:
         """For a new ticket: the version of the account's SLA in force at its creation."""
@@ -270,8 +271,9 @@ class _Batch:
         ticket, terms = self._ticket(actor, request.ticket_id)
         history = self.histories[ticket.id]
         key = event.idempotency_key
-        if key and any(row.idempotency_key == key for row in history.rows):
-            return view_of(ticket, history.rows, terms, self.now, created=False)
+        if key and (stored := [row for row in history.rows if row.idempotency_key == key]):
+            view = view_of(ticket, history.rows, terms, self.now, created=False)
+            return replace(view, events=visible_to(actor, stored))
         event = check_event(actor, event, terms.policy)
         at = event_instant(actor, event.at, self.now)
         row = event_row(actor, ticket.id, event, history.last_seq + 1, at, self.now)
@@ -283,4 +285,4 @@ class _Batch:
         self.histories[ticket.id] = self.written[ticket.id] = grown
         self.new_events.append(repo.event_values(row))
         self.states[ticket.id] = clocks.state_rows(ticket, verdict)
-        return TicketView(TicketSummary.of(ticket), verdict.clocks)
+        return TicketView(TicketSummary.of(ticket), verdict.clocks, events=[row])

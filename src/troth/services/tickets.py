@@ -6,7 +6,7 @@ Writes (creating a ticket, adding its events) are in `troth.services.ticket_even
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -80,7 +80,11 @@ SUMMARY_FIELDS = tuple(f.name for f in fields(TicketSummary))
 
 @dataclass(frozen=True, slots=True)
 class TicketView:
-    """A ticket and its targets' live state from the core; `created` is False for a replayed request."""
+    """A ticket and its targets' live state from the core; `created` is False for a replayed request.
+
+    `events` are the ticket's events the caller may see when the ticket is read, and the events a
+    write stored when it answers a write (a replayed write: the events the first request stored).
+    """
 
     ticket: TicketSummary
     clocks: list[TargetClock]
@@ -158,10 +162,12 @@ def get_ticket(database: Database, actor: Actor, ticket_id: int, now: datetime |
     with database.reading() as session:
         ticket, terms = _visible_ticket(session, actor, ticket_id, lock=False)
         view = view_of(ticket, repo.events_of(session, ticket.id), terms, now or utc_now(), created=False)
-    if actor.is_provider:
-        return view
-    public = [e for e in view.events if e.public is not False]
-    return TicketView(view.ticket, view.clocks, created=False, events=public)
+    return replace(view, events=visible_to(actor, view.events))
+
+
+def visible_to(actor: Actor, events: Sequence[EventLike]) -> Sequence[EventLike]:
+    """The events `actor` may see: a customer never sees internal notes."""
+    return events if actor.is_provider else [event for event in events if event.public is not False]
 
 
 def list_tickets(

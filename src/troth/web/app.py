@@ -18,6 +18,7 @@ from troth.web.bodylimit import BodyLimit
 from troth.web.collector import tune_for_serving
 from troth.web.errors import install_error_handlers
 from troth.web.event_batches import EventBatcher
+from troth.web.event_lane import EventLane, write_routes
 from troth.web.metrics import HttpMetrics, MetricsMiddleware, TicketCollector
 from troth.web.ratelimit import FailureLimiter
 from troth.web.writers import InProcessWriter, WriterProcess
@@ -77,6 +78,9 @@ def create_app(settings: Settings, database: Database | None = None, *, serving:
     install_error_handlers(app, [route for router in ROUTERS for route in router.routes])
     for router in ROUTERS:
         app.include_router(router)
+    if settings.event_lane:
+        lanes = write_routes(tickets.router.routes, tickets.WRITES)
+        app.add_middleware(EventLane, state=app.state, routes=lanes, exception_handlers=app.exception_handlers)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=HttpMetrics(registry))
     return app

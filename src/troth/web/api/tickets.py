@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -102,12 +104,23 @@ class TicketSummaryOut(Out):
 
 class TicketOut(TicketSummaryOut):
     targets: list[ClockOut] = Field(description="Every target's live state, from the core")
-    events: list[EventOut]
+    events: list[EventOut] = Field(
+        description="Reading a ticket: its events (a customer's, without internal notes). "
+        "A write's answer: the events it stored (a retried write: the events the first one stored)"
+    )
 
 
 REPLAYED: dict[int | str, dict[str, Any]] = {
     200: {"model": TicketOut, "description": "A retried request (same idempotency key): the ticket, nothing new stored"}
 }
+
+
+@dataclass(frozen=True, slots=True)
+class TicketWrite:
+    """A write route's body model, and how a valid body becomes the request to record."""
+
+    body: type[EventBody]
+    request: Callable[[Actor, int | None, EventBody], WriteRequest]
 
 
 def _answer(answer: Answer) -> Response:
@@ -135,7 +148,7 @@ def list_tickets(
 @router.post("", response_model=TicketOut, status_code=201, responses=REPLAYED)
 async def create_ticket(body: TicketIn, request: Request, actor: ActorDep) -> Response:
     """Open a ticket: the portal's way in (a customer, for their account) and an integration's."""
-    return await _write(request, TicketRequest(actor, NewTicket(**body.model_dump())))
+    return await _write(request, _opening(actor, None, body))
 
 
 @router.get("/{ticket_id}", response_model=TicketOut)
@@ -149,35 +162,59 @@ async def _write(request: Request, write: WriteRequest) -> Response:
     return _answer(await batcher.record(write))
 
 
-async def _record(request: Request, actor: Actor, ticket_id: int, event: NewEvent) -> Response:
-    return await _write(request, EventRequest(actor, ticket_id, event))
+def _opening(actor: Actor, ticket_id: int | None, body: EventBody) -> WriteRequest:
+    return TicketRequest(actor, NewTicket(**body.model_dump()))
+
+
+def _event(kind: EventKind) -> Callable[[Actor, int | None, EventBody], WriteRequest]:
+    def request(actor: Actor, ticket_id: int | None, body: EventBody) -> WriteRequest:
+        assert ticket_id is not None
+        return EventRequest(actor, ticket_id, NewEvent(kind=kind, **body.model_dump()))
+
+    return request
+
+
+_reply, _level, _status = _event(EventKind.REPLY), _event(EventKind.LEVEL), _event(EventKind.STATUS)
+_restored, _resolved = _event(EventKind.RESTORED), _event(EventKind.RESOLVED)
 
 
 @router.post("/{ticket_id}/replies", response_model=TicketOut, status_code=201, responses=REPLAYED)
 async def reply(ticket_id: DbId, body: ReplyIn, request: Request, actor: ActorDep) -> Response:
     """A reply by an agent or the customer, public or internal, written by a person or automated."""
-    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.REPLY, **body.model_dump()))
+    return await _write(request, _reply(actor, ticket_id, body))
 
 
 @router.post("/{ticket_id}/level", response_model=TicketOut, status_code=201, responses=REPLAYED)
 async def change_level(ticket_id: DbId, body: LevelIn, request: Request, actor: ActorDep) -> Response:
     """Change the ticket's level; the policy says whether the new targets apply from creation."""
-    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.LEVEL, **body.model_dump()))
+    return await _write(request, _level(actor, ticket_id, body))
 
 
 @router.post("/{ticket_id}/status", response_model=TicketOut, status_code=201, responses=REPLAYED)
 async def change_status(ticket_id: DbId, body: StatusIn, request: Request, actor: ActorDep) -> Response:
     """Change the ticket's status, e.g. to waiting on the customer (which pauses some clocks) and back."""
-    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.STATUS, **body.model_dump()))
+    return await _write(request, _status(actor, ticket_id, body))
 
 
 @router.post("/{ticket_id}/restore", response_model=TicketOut, status_code=201, responses=REPLAYED)
 async def restore(ticket_id: DbId, body: EventBody, request: Request, actor: ActorDep) -> Response:
     """Service is restored (a workaround); restoration targets stop."""
-    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.RESTORED, **body.model_dump()))
+    return await _write(request, _restored(actor, ticket_id, body))
 
 
 @router.post("/{ticket_id}/resolve", response_model=TicketOut, status_code=201, responses=REPLAYED)
 async def resolve(ticket_id: DbId, body: EventBody, request: Request, actor: ActorDep) -> Response:
     """The ticket is resolved; resolution (and restoration, if not yet) stops."""
-    return await _record(request, actor, ticket_id, NewEvent(kind=EventKind.RESOLVED, **body.model_dump()))
+    return await _write(request, _resolved(actor, ticket_id, body))
+
+
+WRITES: dict[str, TicketWrite] = {
+    "/api/tickets": TicketWrite(TicketIn, _opening),
+    "/api/tickets/{ticket_id}/replies": TicketWrite(ReplyIn, _reply),
+    "/api/tickets/{ticket_id}/level": TicketWrite(LevelIn, _level),
+    "/api/tickets/{ticket_id}/status": TicketWrite(StatusIn, _status),
+    "/api/tickets/{ticket_id}/restore": TicketWrite(EventBody, _restored),
+    "/api/tickets/{ticket_id}/resolve": TicketWrite(EventBody, _resolved),
+}
+"""The write routes by path template, as `troth.web.event_lane` serves them: the same body model
+and the same request as the route's own function above, so both ways store and answer alike."""
