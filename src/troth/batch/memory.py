@@ -5,7 +5,9 @@ each of the many short-lived arrays of a bulk run (a block's columns, the engine
 the writer's chunks) faults its pages in again: 490,000 page faults and ~3 s of system time on
 1,000,000 tickets here. Raising the mapping threshold to its maximum (32 MiB) and never trimming
 the heap lets freed memory serve the next allocations: half the page faults. Forked workers
-inherit the setting. Elsewhere than glibc nothing changes.
+inherit the setting. Threads (the engine's, the writer's) share that one heap instead of each
+faulting in an arena of its own: the engine's system time 0.8-1.4 s -> 0.3 s. Elsewhere than
+glibc nothing changes.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 
-M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
+M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -2, -3, -8
 """mallopt(3) parameter numbers (glibc's malloc.h)."""
 
 MMAP_THRESHOLD = 32 << 20
@@ -32,3 +34,4 @@ def keep_freed_memory() -> None:
     mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)
     mallopt(M_TRIM_THRESHOLD, 1 << 30)
     mallopt(M_TOP_PAD, 64 << 20)
+    mallopt(M_ARENA_MAX, 1)  # a few large allocations a thread: no contention worth an arena each
