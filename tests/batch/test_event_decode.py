@@ -305,3 +305,24 @@ def test_texts_of_other_lengths_are_not_read_as_one_layout() -> None:
     # 19 + 21 characters make as many bytes as two instants of 20: no row may start in the wrong text.
     assert epochs(["2026-03-19T10:00:00", "Z2026-03-19T10:00:00Z"]) is None
     assert epochs(["2026-03-19T10:00:00Z,", "2026-03-19T10:00:00"]) is None
+
+
+@pytest.mark.parametrize("order", ["sorted", "one ticket out of order"])
+def test_blocks_of_an_export_sorted_by_ticket_join_as_the_line_reader_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: str
+) -> None:
+    names = [f"T-{i:04d}" for i in range(400)] + ["T-0400-é", "U-1"]
+    if order != "sorted":
+        names[300], names[100] = names[100], names[300]
+    rows = []
+    for name in names:  # several events a ticket, so that blocks cut tickets in two
+        rows.append({"ticket": name, "at": "2026-03-19T10:00:00Z", "type": "created", "account": name[:3]})
+        rows.append({"ticket": name, "at": "2026-03-19T10:05:00Z", "type": "reply", "author": "agent"})
+        rows.append({"ticket": name, "at": "2026-03-19T11:00:00Z", "type": "resolved"})
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in rows) + b"\n")
+    monkeypatch.setattr(event_files, "BLOCK_BYTES", 1000)
+    monkeypatch.setattr(event_files, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(event_files, "worker_count", lambda: 2)
+    fast, slow = read_both(path)
+    assert fast == slow
