@@ -6,12 +6,15 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from sqlalchemy import select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import StatementError
 
 from troth.storage.database import Database
 from troth.storage.models import AccountRow
-from troth.storage.types import NaiveDatetimeError
+from troth.storage.types import NaiveDatetimeError, UtcDateTime
 
 CHICAGO_WINTER = timezone(timedelta(hours=-6))
 
@@ -64,3 +67,25 @@ def test_it_rolls_back_a_write_that_fails(database: Database) -> None:
         write_then_fail()
     with database.reading() as session:
         assert session.scalars(select(AccountRow)).all() == []
+
+
+@given(
+    moment=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones()),
+)
+def test_on_sqlite_an_instant_is_stored_as_the_very_text_sqlalchemy_would_store(moment: datetime) -> None:
+    """The one-step SQLite bind gives SQLAlchemy's own DATETIME text for the UTC instant, any zone."""
+    dialect = sqlite.dialect()
+    assume(moment.utcoffset() is not None)
+    generic = UtcDateTime().process_bind_param(moment, dialect)
+    sqlalchemy_text = sqlite.DATETIME().bind_processor(dialect)(generic)  # type: ignore[misc]
+    fast = UtcDateTime().bind_processor(dialect)
+    assert fast is not None
+    assert fast(moment) == sqlalchemy_text
+
+
+def test_on_sqlite_the_one_step_bind_still_refuses_a_naive_datetime() -> None:
+    bind = UtcDateTime().bind_processor(sqlite.dialect())
+    assert bind is not None
+    assert bind(None) is None
+    with pytest.raises(NaiveDatetimeError):
+        bind(datetime(2026, 3, 1))

@@ -50,7 +50,7 @@ def _bad_level(admin: Actor, ticket_id: int) -> EventRequest:
 
 def test_the_batcher_answers_concurrent_callers_each_with_their_own_answer(database: Database, admin: Actor) -> None:
     tickets = _tickets(database, admin, 4)
-    batcher = EventBatcher(InProcessWriter(database), max_batch=5)
+    batcher = EventBatcher(InProcessWriter(database).record, max_batch=5)
 
     async def send_all() -> list[Answer]:
         calls = [batcher.record(_reply(admin, ticket, f"#{n}")) for n in range(3) for ticket in tickets]
@@ -66,7 +66,7 @@ def test_the_batcher_answers_concurrent_callers_each_with_their_own_answer(datab
 @pytest.mark.parametrize("size", [1, 2, 128])
 def test_the_batcher_stores_everything_whatever_its_batch_size(database: Database, admin: Actor, size: int) -> None:
     (ticket,) = _tickets(database, admin, 1)
-    batcher = EventBatcher(InProcessWriter(database), max_batch=size)
+    batcher = EventBatcher(InProcessWriter(database).record, max_batch=size)
 
     async def send_all() -> list[Answer]:
         return await asyncio.gather(*(batcher.record(_reply(admin, ticket, str(n))) for n in range(9)))
@@ -113,7 +113,7 @@ def test_a_writer_process_that_died_between_batches_is_started_again(database: D
     assert _events(database, ticket) == 2
 
 
-def _unavailable(requests: Sequence[WriteRequest]) -> list[Answer]:
+async def _unavailable(requests: Sequence[WriteRequest]) -> list[Answer]:
     raise WriterUnavailableError("the writer process stopped before it answered")
 
 
@@ -148,7 +148,7 @@ def test_a_writer_process_takes_the_next_batch_while_on_the_last_and_answers_in_
 @pytest.mark.parametrize("depth", [1, 2, 3])
 def test_batches_in_flight_at_once_store_every_event_once(database: Database, admin: Actor, depth: int) -> None:
     tickets = _tickets(database, admin, 3)
-    batcher = EventBatcher(InProcessWriter(database), max_batch=4, depth=depth)
+    batcher = EventBatcher(InProcessWriter(database).record, max_batch=4, depth=depth)
 
     async def send_all() -> list[Answer]:
         return await asyncio.gather(*(batcher.record(_reply(admin, t, f"{n}")) for n in range(5) for t in tickets))
@@ -156,3 +156,22 @@ def test_batches_in_flight_at_once_store_every_event_once(database: Database, ad
     answers = asyncio.run(send_all())
     assert {answer.status for answer in answers} == {201}
     assert [_events(database, ticket) for ticket in tickets] == [6, 6, 6]
+
+
+def test_a_writer_process_answers_an_event_loop_and_is_started_again_from_it(database: Database, admin: Actor) -> None:
+    (ticket,) = _tickets(database, admin, 1)
+    writer = WriterProcess(_url(database))
+    try:
+        assert not writer.running
+        first = asyncio.run(writer.record([_reply(admin, ticket, "one")]))
+        process = writer._process
+        assert process is not None
+        process.kill()
+        process.join()
+        assert not writer.running
+        again = asyncio.run(writer.record([_reply(admin, ticket, "two")]))
+        assert writer.running
+    finally:
+        writer.close()
+    assert [answer.status for answer in first + again] == [201, 201]
+    assert _events(database, ticket) == 3

@@ -69,7 +69,7 @@ def create_app(settings: Settings, database: Database | None = None, *, serving:
     app.state.database = database or open_database(settings.database_url, pool_size=settings.pool_size)
     own_process = serving and settings.writer_process
     app.state.writer = WriterProcess(settings.database_url) if own_process else InProcessWriter(app.state.database)
-    app.state.event_batcher = EventBatcher(app.state.writer, depth=app.state.writer.depth)
+    app.state.event_batcher = EventBatcher(app.state.writer.record, depth=app.state.writer.depth)
     app.state.recent_actors = RecentActors(settings.token_cache_seconds)
     app.state.auth_failures = FailureLimiter(settings.auth_failures_per_minute)
     registry = CollectorRegistry()

@@ -1,7 +1,7 @@
 """Group the ticket writes of concurrent requests (new tickets, their events) into batches.
 
 One batch at a time per server process: while a batch is being written (by a writer of
-`troth.web.writers`, from a worker thread, so the event loop keeps reading requests), new writes
+`troth.web.writers`, away from the event loop, which keeps reading requests), new writes
 wait in a queue; when it commits, the next batch takes all of them. An idle server so writes each
 event alone at once, and a busy one amortises the transaction, the commit and the statements over
 every event that arrived meanwhile. A caller hears back only after the commit that stored its
@@ -11,10 +11,8 @@ event.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-
-from anyio import to_thread
 
 from troth.services.ticket_events import WriteRequest
 from troth.web.writers import Answer
@@ -22,7 +20,8 @@ from troth.web.writers import Answer
 MAX_BATCH = 128
 """Events per transaction at most: bounds the time one batch holds the write lock."""
 
-Writer = Callable[[Sequence[WriteRequest]], list[Answer]]
+Writer = Callable[[Sequence[WriteRequest]], Awaitable[list[Answer]]]
+"""Records a batch and answers each of its requests (`record` of a writer of `troth.web.writers`)."""
 _Waiting = tuple[WriteRequest, "asyncio.Future[Answer]"]
 
 
@@ -62,7 +61,7 @@ class EventBatcher:
     async def _answer(self, batch: list[_Waiting]) -> None:
         requests = [request for request, _ in batch]
         try:
-            answers = await to_thread.run_sync(self.write, requests)
+            answers = await self.write(requests)
         except Exception as error:  # the database or the writer failed: every caller of the batch hears it
             for _, future in batch:
                 if not future.done():

@@ -16,6 +16,7 @@ after any crash.
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import threading
 from collections import deque
@@ -25,6 +26,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+
+from anyio import to_thread
 
 from troth.services.errors import ServiceError
 from troth.services.ticket_events import Outcome, WriteRequest, record_events
@@ -63,6 +66,10 @@ class InProcessWriter:
     def __call__(self, requests: Sequence[WriteRequest]) -> list[Answer]:
         return [answer_of(outcome) for outcome in record_events(self.database, requests, None, self.recent)]
 
+    async def record(self, requests: Sequence[WriteRequest]) -> list[Answer]:
+        """The answers, recorded in a worker thread so the event loop goes on meanwhile."""
+        return await to_thread.run_sync(self, requests)
+
     depth = 1
     """One batch at a time: a second would only wait for the first's lock."""
 
@@ -94,6 +101,17 @@ class WriterProcess:
 
     def __call__(self, requests: Sequence[WriteRequest]) -> list[Answer]:
         return self.submit(requests).result()
+
+    async def record(self, requests: Sequence[WriteRequest]) -> list[Answer]:
+        """The answers, awaited on the event loop: the batch is handed over from the loop itself and
+        its answers come back through the reader thread, with no worker thread in between."""
+        if not self.running:
+            await to_thread.run_sync(self.start)  # starting waits for the process: never on the loop
+        return await asyncio.wrap_future(self.submit(requests))
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.is_alive() and self._connection is not None
 
     def submit(self, requests: Sequence[WriteRequest]) -> Future[list[Answer]]:
         """Send a batch; its answers arrive on the future (WriterUnavailableError if the writer dies)."""
@@ -144,14 +162,15 @@ class WriterProcess:
                 return
             with self._lock:
                 waiting = self._pending.popleft()
-            waiting.set_result(answers)
+            if not waiting.done():  # a caller that stopped waiting is not answered; its batch is stored
+                waiting.set_result(answers)
 
     def _fail_pending(self) -> None:
         """The writer is gone: every batch it had not answered is unconfirmed."""
         while self._pending:
-            self._pending.popleft().set_exception(
-                WriterUnavailableError("the writer process stopped before it answered")
-            )
+            waiting = self._pending.popleft()
+            if not waiting.done():
+                waiting.set_exception(WriterUnavailableError("the writer process stopped before it answered"))
         self._stop(kill=True)
 
     def close(self) -> None:

@@ -56,23 +56,24 @@ def accounts_of(session: Session, account_ids: Collection[str]) -> dict[str, Acc
     return {account.id: account for account in session.scalars(query)}
 
 
-_EVENT_COLUMNS = [column for column in TicketEventRow.__table__.c if column.name not in ("ticket_id", "recorded_by")]
+_TICKETS = cast(Table, TicketRow.__table__)
+_EVENTS = cast(Table, TicketEventRow.__table__)
+_STATES = cast(Table, TargetStateRow.__table__)
+# Statements of plain tables' columns (not the mapped classes') run without the ORM's layer.
+_EVENT_COLUMNS = [column for column in _EVENTS.c if column.name not in ("ticket_id", "recorded_by")]
 
 
-_EVENTS_OF = (
-    select(*_EVENT_COLUMNS).where(TicketEventRow.ticket_id == bindparam("ticket_id")).order_by(TicketEventRow.seq)
-)
+_EVENTS_OF = select(*_EVENT_COLUMNS).where(_EVENTS.c.ticket_id == bindparam("ticket_id")).order_by(_EVENTS.c.seq)
 _EVENTS_OF_MANY = (
-    select(TicketEventRow.ticket_id, *_EVENT_COLUMNS)
-    .where(TicketEventRow.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
-    .order_by(TicketEventRow.ticket_id, TicketEventRow.seq)
+    select(_EVENTS.c.ticket_id, *_EVENT_COLUMNS)
+    .where(_EVENTS.c.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
+    .order_by(_EVENTS.c.ticket_id, _EVENTS.c.seq)
 )
 _LAST_SEQS = (
-    select(TicketEventRow.ticket_id, func.max(TicketEventRow.seq))
-    .where(TicketEventRow.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
-    .group_by(TicketEventRow.ticket_id)
+    select(_EVENTS.c.ticket_id, func.max(_EVENTS.c.seq))
+    .where(_EVENTS.c.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
+    .group_by(_EVENTS.c.ticket_id)
 )
-_TICKETS = cast(Table, TicketRow.__table__)
 SUMMARY_COLUMNS = ("level", "level_rank", "status", "is_open", "restored_at", "resolved_at", "last_event_at")
 """The columns of a ticket that its events change."""
 _UPDATE_TICKET = (
@@ -80,14 +81,12 @@ _UPDATE_TICKET = (
     .where(_TICKETS.c.id == bindparam("ticket_id"))
     .values({name: bindparam(name) for name in SUMMARY_COLUMNS})
 )
-_EVENTS = cast(Table, TicketEventRow.__table__)
-_STATES = cast(Table, TargetStateRow.__table__)
 _INSERT_EVENT = insert(_EVENTS)
-_INSERTED_COLUMNS = [column.key for column in TicketEventRow.__table__.c if column.key != "id"]
-_EVENT_BY_KEY = select(TicketEventRow.id).where(
-    TicketEventRow.ticket_id == bindparam("ticket_id"), TicketEventRow.idempotency_key == bindparam("key")
+_INSERTED_COLUMNS = [column.key for column in _EVENTS.c if column.key != "id"]
+_EVENT_BY_KEY = select(_EVENTS.c.id).where(
+    _EVENTS.c.ticket_id == bindparam("ticket_id"), _EVENTS.c.idempotency_key == bindparam("key")
 )
-_DELETE_STATES = delete(_STATES).where(TargetStateRow.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
+_DELETE_STATES = delete(_STATES).where(_STATES.c.ticket_id.in_(bindparam("ticket_ids", expanding=True)))
 _INSERT_STATES = insert(_STATES)
 
 
