@@ -66,6 +66,7 @@ class Stats:
     """What the clients saw; `keys` are the idempotency keys of every acknowledged request."""
 
     latencies: list[float] = field(default_factory=list)
+    answered_at: list[float] = field(default_factory=list)
     acknowledged: int = 0
     refused: dict[int, int] = field(default_factory=dict)
     failed: int = 0
@@ -229,7 +230,9 @@ async def _send(connection: Connection, path: str, body: dict[str, object], stat
         await asyncio.sleep(0.05)
         return None
     if 200 <= status < 300:
-        stats.latencies.append(time.perf_counter() - started)
+        answered = time.perf_counter()
+        stats.latencies.append(answered - started)
+        stats.answered_at.append(answered)
         stats.acknowledged += 1
         stats.keys.add(str(body["idempotency_key"]))
         return payload
@@ -332,6 +335,20 @@ def percentile_ms(values: list[float], percent: int) -> float:
     return quantiles(values, n=100, method="inclusive")[percent - 1] * 1000
 
 
+def by_window(stats: Stats, window: float) -> list[dict[str, float]]:
+    """Events per second and p99 of each `window` seconds of the run: does the server keep its pace?"""
+    if not stats.answered_at:
+        return []
+    first = min(stats.answered_at)
+    windows: dict[int, list[float]] = {}
+    for answered, latency in zip(stats.answered_at, stats.latencies, strict=True):
+        windows.setdefault(int((answered - first) // window), []).append(latency)
+    return [
+        {"per_second": round(len(found) / window, 1), "p99_ms": round(percentile_ms(found, 99), 1)}
+        for _, found in sorted(windows.items())
+    ]
+
+
 def summary(name: str, stats: Stats, seconds: float) -> dict[str, object]:
     return {
         "database": name,
@@ -340,6 +357,7 @@ def summary(name: str, stats: Stats, seconds: float) -> dict[str, object]:
         "events_per_second": round(stats.acknowledged / seconds, 1),
         "p50_ms": round(percentile_ms(stats.latencies, 50), 2),
         "p99_ms": round(percentile_ms(stats.latencies, 99), 2),
+        "by_10_seconds": by_window(stats, 10.0),
         "refused": stats.refused,
         "connection_errors": stats.failed,
     }

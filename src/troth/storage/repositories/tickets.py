@@ -45,7 +45,11 @@ def tickets_by_keys(session: Session, keys: Collection[tuple[str, str]]) -> dict
     """The tickets opened under each (account, idempotency key) pair, where one was."""
     if not keys:
         return {}
-    query = select(TicketRow).where(TicketRow.idempotency_key.in_({key for _, key in keys}))
+    # Both columns, so the look-up uses the (account_id, idempotency_key) index, not a scan of every ticket.
+    query = select(TicketRow).where(
+        TicketRow.account_id.in_({account for account, _ in keys}),
+        TicketRow.idempotency_key.in_({key for _, key in keys}),
+    )
     found = {(ticket.account_id, ticket.idempotency_key or ""): ticket for ticket in session.scalars(query)}
     return {pair: ticket for pair, ticket in found.items() if pair in keys}
 
