@@ -1,12 +1,13 @@
 """The `tickets evaluate` output (CONTRACT.md): one JSON object per ticket and target, built with NumPy.
 
-The lines of a chunk are the rows of one byte matrix, laid out in fixed columns: the keys, and a
-slot for each value as wide as its widest value. Every value comes from a table whose entries
-are its bytes, NUL-padded to the slot's width — quoted ticket ids, target names, `"YYYY-MM-DDT`
-for each day and `HH:MM:SSZ"` for each second of a day, decimal digits four at a time, and
-`null` — so a slot is filled by one gather of `V{width}` items (one copy per line, not one per
-byte). Dropping the NULs then joins the slots into exactly the compact JSON `orjson.dumps`
-writes for the same row (the tests compare the two).
+A line is a row of pieces, each taken from a table of byte strings with its key in front:
+`{"ticket":"T-1"`, then `,"target":"...","level":"...","status":"..."` (one entry for each
+combination), `,"started_at":"YYYY-MM-DDT` for each day and `HH:MM:SSZ"` for each second of a
+day, `,"due_at":null`, decimal digits four at a time, and `}\\n` after the last. The pieces are
+copied straight to their place in the chunk's output: a piece's place is where the pieces
+before it in its line end, and all lines' pieces of one length are copied by one scatter of
+fixed-width items (`V{length}`, at any byte offset). The result is exactly the compact JSON
+`orjson.dumps` writes for the same row (the tests compare the two).
 """
 
 from __future__ import annotations
@@ -37,40 +38,76 @@ KEYS = (
     "target_seconds",
     "elapsed_seconds",
 )
-CHUNK_ROWS = 25_000
+CHUNK_ROWS = 16_000
 U8 = npt.NDArray[np.uint8]
 Table = npt.NDArray[np.void]
-"""Fixed-width byte strings (`V{width}`), NUL-padded: the values a slot is filled from."""
+"""Byte strings of one length (`V{length}`)."""
 
 
-def _table(values: Sequence[bytes]) -> Table:
-    """Byte strings as one fixed-width item each, NUL-padded to the longest."""
-    width = max([1, *map(len, values)])
-    return np.array(values, dtype=f"S{width}").view(f"V{width}")
+@dataclass(frozen=True, slots=True)
+class Pieces:
+    """Byte strings of a few lengths, kept NUL-padded to the longest (`V{longest}`)."""
+
+    lengths: Ints
+    padded: Table
+
+    @classmethod
+    def of(cls, texts: Sequence[bytes]) -> Pieces:
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        width = max(1, int(lengths.max(initial=1)))
+        return cls(lengths, np.array(texts, dtype=f"S{width}").view(f"V{width}"))
+
+    @property
+    def width(self) -> int:
+        return int(self.padded.dtype.itemsize)
+
+    def spill(self) -> int:
+        """How far a string written padded can reach past its own end."""
+        return self.width - self.shortest
+
+    @property
+    def shortest(self) -> int:
+        return int(self.lengths.min(initial=self.width))
+
+    def exactly(self, length: int) -> Table:
+        """The strings' first `length` bytes (a view)."""
+        return self.padded.view(np.uint8).reshape(-1, self.width)[:, :length].view(f"V{length}")[:, 0]
 
 
-def _width(table: Table) -> int:
-    return int(table.dtype.itemsize)
+def _scatter(out: U8, at: Ints, items: Table) -> None:
+    """Item `i` into `out` from byte `at[i]`: items of their size starting at every byte of `out`
+    make one scatter put them anywhere."""
+    size = items.dtype.itemsize
+    np.ndarray((out.size - size + 1,), dtype=items.dtype, buffer=out, strides=(1,))[at] = items
 
 
-def _slot(lines: U8, start: int, width: int) -> Table:
-    """Columns `start` to `start + width` of every line (row) as one item a line: a view."""
-    return lines[:, start : start + width].view(f"V{width}")[:, 0]
+def _place(out: U8, at: Ints, pieces: Pieces, index: Ints, lengths: Ints, *, padded: bool) -> None:
+    """Entry `index[i]` of `pieces` (of length `lengths[i]`) into `out` from byte `at[i]`, for every i.
+
+    Written `padded`, an entry's NULs land on the pieces after it in its line, which are written
+    later; otherwise the entries of each length are written apart, each exactly."""
+    if padded:
+        _scatter(out, at, pieces.padded[index])
+        return
+    for length in np.unique(pieces.lengths).tolist():
+        rows = np.flatnonzero(lengths == length)
+        if length and rows.size:
+            _scatter(out, at[rows], pieces.exactly(length)[index[rows]])
 
 
-def _fill(lines: U8, start: int, table: Table, index: Ints) -> None:
-    """The slot at `start` of every line from `table[index]` (indexes outside the table clip).
+def _prefix(position: int) -> bytes:
+    """What comes before the value of key `position`: `{"ticket":`, then `,"target":`..."""
+    return (b"{" if position == 0 else b",") + orjson.dumps(KEYS[position]) + b":"
 
-    Gathered into a new array, then copied into place: `np.take(..., out=)` into the strided slot
-    would copy the slot into a buffer first, and cost half as much again."""
-    _slot(lines, start, _width(table))[:] = np.take(table, index, mode="clip")
+
+_END = b"}\n"
 
 
 # ----- numbers -------------------------------------------------------------------------------
 
-_DIGITS = _table(
+_DIGITS = (
     [f"{i:04d}".encode() for i in range(10_000)]  # after a group that is not zero: padded
-    + [f"{i}".rjust(4, "\0").encode() for i in range(10_000)]  # leading: no leading zeros ("0" alone)
+    + [f"{i}".encode() for i in range(10_000)]  # leading: no leading zeros ("0" alone)
     + [b"", b"null"]
 )
 _PADDED, _LEADING, _BLANK, _NULL_NUMBER = 0, 10_000, 20_000, 20_001
@@ -85,33 +122,53 @@ def _groups(values: Ints, present: Flags) -> int:
     return -(-len(str(largest)) // 4)
 
 
-def _fill_number(lines: U8, start: int, groups: int, values: Ints, present: Flags) -> None:
-    """Non-negative integers as decimal digits (`groups` slots of four), or `null` where not present."""
-    rest = np.where(present, values, 0)
+def _number_pieces(position: int, groups: int) -> list[Pieces]:
+    """The pieces of key `position`'s number, a group of four digits each: the key in the first, `}\\n`
+    after the last when it is the last key."""
+    last = position == len(KEYS) - 1
+    return [
+        Pieces.of(
+            [
+                (_prefix(position) if group == 0 else b"") + digits + (_END if last and group == groups - 1 else b"")
+                for digits in _DIGITS
+            ]
+        )
+        for group in range(groups)
+    ]
+
+
+def _number_indexes(groups: int, values: Ints, present: Flags) -> list[Ints]:
+    """Each group's entry in `_DIGITS` for non-negative integers, `null` where not present.
+
+    Written as arithmetic on whole arrays: NumPy divides by a constant quickly (`//`, not
+    `divmod`), and multiplying by a mask is several times faster than `np.where` here."""
+    absent = ~present
+    rest = values * present
     lows = []
     for _ in range(groups):
-        rest, low = np.divmod(rest, 10_000)
-        lows.append(low)
+        high = rest // 10_000
+        lows.append(rest - high * 10_000)
+        rest = high
     shown = np.zeros(values.size, dtype=np.bool_)  # a group before this one is not zero
+    indexes = []
     for group, low in enumerate(reversed(lows)):
-        if group == groups - 1:
-            index = np.where(shown, low + _PADDED, low + _LEADING)
-        else:
-            index = np.where(shown, low + _PADDED, np.where(low == 0, _BLANK, low + _LEADING))
-        index[~present] = _NULL_NUMBER if group == 0 else _BLANK
-        _fill(lines, start + 4 * group, _DIGITS, index)
+        leading = ~shown
+        index = low + _LEADING * leading  # `_PADDED` is 0
+        if group < groups - 1:
+            index += (_BLANK - index) * (leading & (low == 0))
+        index += ((_NULL_NUMBER if group == 0 else _BLANK) - index) * absent
+        indexes.append(index)
         shown |= low != 0
+    return indexes
 
 
 # ----- instants -------------------------------------------------------------------------------
 
-INSTANT_WIDTH = 22
-"""`"YYYY-MM-DDTHH:MM:SSZ"` with its quotes: a day slot of 12 bytes and a time slot of 10."""
 _FIRST, _LAST = np.iinfo(np.int64).min, np.iinfo(np.int64).max
 
 
-def _time_table() -> Table:
-    """`HH:MM:SSZ"` for every second of a day, then NULs (the time of `null`). Built with NumPy:
+def _time_pieces() -> Pieces:
+    """`HH:MM:SSZ"` for every second of a day, then nothing (after `null`). Built with NumPy:
     86,400 f-strings would add 0.15 s to every start of the command."""
     seconds = np.arange(86_400)
     table = np.zeros((86_401, 10), dtype=np.uint8)
@@ -119,15 +176,17 @@ def _time_table() -> Table:
         table[:-1, column], table[:-1, column + 1] = value // 10 + 48, value % 10 + 48
     table[:-1, [2, 5]] = ord(":")
     table[:-1, 8], table[:-1, 9] = ord("Z"), ord('"')
-    return table.view("V10")[:, 0]
+    lengths = np.full(86_401, 10, dtype=np.int64)
+    lengths[-1] = 0
+    return Pieces(lengths, table.view("V10")[:, 0])
 
 
-_TIMES = _time_table()
+_TIMES = _time_pieces()
 _NULL_TIME = 86_400
 
 
 class Instants:
-    """Writes epoch seconds as `"YYYY-MM-DDTHH:MM:SSZ"` (with quotes) from tables of days and times."""
+    """Epoch seconds as `"YYYY-MM-DDTHH:MM:SSZ"` (with quotes) from pieces of days and times."""
 
     def __init__(self, clocks: ClockColumns) -> None:
         # The range of days written: a reduction of each column where present (no copies).
@@ -138,18 +197,23 @@ class Instants:
         self.first = low // 86_400 if low <= high else 0
         last = high // 86_400 if low <= high else 0
         origin = date(1970, 1, 1)
-        days = [f'"{(origin + timedelta(days=d)).isoformat()}T'.encode() for d in range(self.first, last + 1)]
-        self.days = _table([*days, b"null"])
-        self.null_day = len(days)
+        self.days = [f'"{(origin + timedelta(days=d)).isoformat()}T'.encode() for d in range(self.first, last + 1)]
 
-    def fill(self, lines: U8, start: int, values: Ints, present: Flags | None = None) -> None:
-        """The slot at `start` (INSTANT_WIDTH) of every line: each instant, or `null` where not present."""
-        days, seconds = np.divmod(values, 86_400)
+    def pieces(self, position: int) -> list[Pieces]:
+        """The day pieces of key `position` (with `null` last), and the time pieces."""
+        prefix = _prefix(position)
+        return [Pieces.of([*(prefix + day for day in self.days), prefix + b"null"]), _TIMES]
+
+    def indexes(self, values: Ints, present: Flags | None = None) -> list[Ints]:
+        """The day and time entries of each instant (`null` where not present)."""
+        days = values // 86_400
+        seconds = values - days * 86_400
         days -= self.first
-        if present is not None:
-            days[~present], seconds[~present] = self.null_day, _NULL_TIME
-        _fill(lines, start, self.days, days)
-        _fill(lines, start + 12, _TIMES, seconds)
+        if present is not None:  # arithmetic: faster than np.where or a masked assignment (`_number_indexes`)
+            absent = ~present
+            days += (len(self.days) - days) * absent
+            seconds += (_NULL_TIME - seconds) * absent
+        return [days, seconds]
 
 
 # ----- names ----------------------------------------------------------------------------------
@@ -160,16 +224,34 @@ _NEEDS_ESCAPE[[ord('"'), ord("\\")]] = True
 """Bytes orjson writes escaped in a JSON string: control characters, the quote and the backslash."""
 
 
-def _json_strings(texts: Sequence[str]) -> Table:
-    """Each text as orjson writes it as a JSON string (a million ticket ids: vectorised)."""
+def _ticket_pieces(texts: Sequence[str]) -> Pieces:
+    """`{"ticket":` and each id as orjson writes it as a JSON string (a million ids: vectorised)."""
     ids = texts.ids if isinstance(texts, Names) else Ids.of(list(texts))
+    prefix = _prefix(0) + b'"'
     if not len(ids) or _NEEDS_ESCAPE[np.frombuffer(ids.data, dtype=np.uint8)].any():
-        return _table([orjson.dumps(text) for text in texts])
-    width = int(ids.lengths.max())
-    quoted = np.zeros((len(ids), width + 2), dtype=np.uint8)
-    quoted[:, 1:-1] = fixed_width(ids, width).view(np.uint8).reshape(len(ids), width)
-    quoted[:, 0] = quoted[np.arange(len(ids)), ids.lengths + 1] = ord('"')
-    return quoted.view(f"V{width + 2}")[:, 0]
+        return Pieces.of([_prefix(0) + orjson.dumps(text) for text in texts])
+    widest = max(1, int(ids.lengths.max()))
+    quoted = np.zeros((len(ids), len(prefix) + widest + 1), dtype=np.uint8)
+    quoted[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+    quoted[:, len(prefix) : -1] = fixed_width(ids, widest).view(np.uint8).reshape(len(ids), widest)
+    quoted[np.arange(len(ids)), len(prefix) + ids.lengths] = ord('"')
+    return Pieces(ids.lengths + len(prefix) + 1, quoted.view(f"V{quoted.shape[1]}")[:, 0])
+
+
+def _json(text: str) -> bytes:
+    return orjson.dumps(text)
+
+
+def _names_pieces(clocks: ClockColumns) -> Pieces:
+    """`,"target":...,"level":...,"status":...` for every target, level and status, in code order."""
+    return Pieces.of(
+        [
+            b"%s%s%s%s%s%s" % (_prefix(1), _json(target), _prefix(2), _json(level), _prefix(3), _json(status.value))
+            for target in clocks.targets
+            for level in clocks.levels
+            for status in STATUS_CODES
+        ]
+    )
 
 
 # ----- lines ----------------------------------------------------------------------------------
@@ -177,45 +259,38 @@ def _json_strings(texts: Sequence[str]) -> Table:
 
 @dataclass(frozen=True, slots=True)
 class _Encoding:
-    """What every chunk shares: the value tables and where each slot starts in a line."""
+    """What every chunk shares: the pieces of each part of a line, in line order."""
 
     clocks: ClockColumns
-    names: tuple[Table, Table, Table, Table]
+    pieces: list[Pieces]
+    padded: list[bool]
+    """Whether each part can be written padded (`_padded`)."""
     instants: Instants
     groups: tuple[int, int]
     """Groups of four digits of `target_seconds` and `elapsed_seconds`."""
-    starts: list[int]
-    """Where each key's value starts in a line, in KEYS order."""
-    template: U8
-    """A line with its keys and `}\\n` in place, NULs in the slots."""
-
-
-def _prefix(position: int) -> bytes:
-    """What comes before the value of key `position`: `{"ticket":`, then `,"target":`..."""
-    return (b"{" if position == 0 else b",") + orjson.dumps(KEYS[position]) + b":"
 
 
 def _encoding(clocks: ClockColumns) -> _Encoding:
-    names = (
-        _json_strings(clocks.ticket_ids),
-        _json_strings(clocks.targets),
-        _json_strings(clocks.levels),
-        _json_strings([s.value for s in STATUS_CODES]),
-    )
+    instants = Instants(clocks)
     groups = (
         _groups(clocks.target_seconds, clocks.has_length),
         _groups(clocks.elapsed_seconds, clocks.has_elapsed),
     )
-    widths = [*map(_width, names), INSTANT_WIDTH, INSTANT_WIDTH, INSTANT_WIDTH, *(4 * g for g in groups)]
-    template = bytearray()
-    starts = []
-    for position, width in enumerate(widths):
-        template += _prefix(position)
-        starts.append(len(template))
-        template += bytes(width)
-    template += b"}\n"
-    line = np.frombuffer(bytes(template), dtype=np.uint8)
-    return _Encoding(clocks, names, Instants(clocks), groups, starts, line)
+    pieces = [_ticket_pieces(clocks.ticket_ids), _names_pieces(clocks)]
+    for position in (4, 5, 6):
+        pieces += instants.pieces(position)
+    pieces += _number_pieces(7, groups[0]) + _number_pieces(8, groups[1])
+    return _Encoding(clocks, pieces, _padded(pieces), instants, groups)
+
+
+def _padded(pieces: list[Pieces]) -> list[bool]:
+    """Which parts can be written padded (`_chunk` writes the first part, the ticket, last).
+
+    A part written padded covers the parts after it in its line with its NULs, and, past the end
+    of the line, the next line's ticket at most: all of them are written later."""
+    ticket = pieces[0].shortest
+    rests = [sum(later.shortest for later in pieces[k + 1 :]) + ticket for k in range(len(pieces))]
+    return [pieces[0].spill() == 0] + [p.spill() <= rest for p, rest in zip(pieces[1:], rests[1:], strict=True)]
 
 
 def _chunks(clocks: ClockColumns) -> int:
@@ -238,20 +313,36 @@ def _encode_with(encoding: _Encoding, index: int) -> bytes:
     return _chunk(encoding, slice(first, min(first + CHUNK_ROWS, len(encoding.clocks))))
 
 
+def _indexes(encoding: _Encoding, rows: slice) -> list[Ints]:
+    """Each line's entry in each part's pieces, in line order."""
+    c, instants = encoding.clocks, encoding.instants
+    names = (c.target[rows] * len(c.levels) + c.level[rows]) * len(STATUS_CODES) + c.status[rows]
+    indexes = [c.ticket[rows], names]
+    indexes += instants.indexes(c.started_at[rows])
+    indexes += instants.indexes(c.due_at[rows], c.has_due[rows])
+    indexes += instants.indexes(c.stopped_at[rows], c.has_stop[rows])
+    indexes += _number_indexes(encoding.groups[0], c.target_seconds[rows], c.has_length[rows])
+    indexes += _number_indexes(encoding.groups[1], c.elapsed_seconds[rows], c.has_elapsed[rows])
+    return indexes
+
+
 def _chunk(encoding: _Encoding, rows: slice) -> bytes:
-    """The lines of `rows`: the line template, every slot filled in place, NULs dropped."""
-    c, starts = encoding.clocks, encoding.starts
-    lines = np.empty((c.ticket[rows].size, encoding.template.size), dtype=np.uint8)
-    lines[:] = encoding.template
-    for table, codes, start in zip(encoding.names, (c.ticket, c.target, c.level, c.status), starts, strict=False):
-        _fill(lines, start, table, codes[rows])
-    encoding.instants.fill(lines, starts[4], c.started_at[rows])
-    encoding.instants.fill(lines, starts[5], c.due_at[rows], c.has_due[rows])
-    encoding.instants.fill(lines, starts[6], c.stopped_at[rows], c.has_stop[rows])
-    _fill_number(lines, starts[7], encoding.groups[0], c.target_seconds[rows], c.has_length[rows])
-    _fill_number(lines, starts[8], encoding.groups[1], c.elapsed_seconds[rows], c.has_elapsed[rows])
-    joined: bytes = lines[lines != 0].tobytes()
-    return joined
+    """The lines of `rows`: each piece copied to where the pieces before it in its line end (the
+    ticket last, after the NULs of the line before it)."""
+    indexes = _indexes(encoding, rows)
+    lengths = [pieces.lengths[index] for pieces, index in zip(encoding.pieces, indexes, strict=True)]
+    line = np.sum(lengths, axis=0)
+    starts = np.cumsum(line) - line
+    size = int(line.sum())
+    out = np.empty(size + max(p.width for p in encoding.pieces), dtype=np.uint8)  # room for NULs past the end
+    at = starts + lengths[0]
+    parts = zip(encoding.pieces, indexes, lengths, encoding.padded, strict=True)
+    first = next(parts)
+    for pieces, index, length, padded in parts:
+        _place(out, at, pieces, index, length, padded=padded)
+        at += length
+    _place(out, starts, *first[:3], padded=first[3])
+    return out[:size].tobytes()
 
 
 def row_object(clocks: ClockColumns, row: int) -> dict[str, object]:
