@@ -297,8 +297,9 @@ def _chunks(clocks: ClockColumns) -> int:
     return -(-len(clocks) // CHUNK_ROWS)
 
 
-def encode_chunks(clocks: ClockColumns) -> Iterator[bytes]:
-    """The output lines, a chunk of rows at a time, each line ending with a newline.
+def encode_chunks(clocks: ClockColumns) -> Iterator[memoryview]:
+    """The output lines, a chunk of rows at a time, each line ending with a newline (bytes-like:
+    written as they are, not copied into a `bytes` first).
 
     Chunks are encoded by both cores, in threads: NumPy releases the GIL in the gathers and copies
     that are most of the work, and threads share the clocks without forking a process (a forked
@@ -308,7 +309,7 @@ def encode_chunks(clocks: ClockColumns) -> Iterator[bytes]:
     yield from ordered_in_threads(partial(_encode_with, encoding), _chunks(clocks))
 
 
-def _encode_with(encoding: _Encoding, index: int) -> bytes:
+def _encode_with(encoding: _Encoding, index: int) -> memoryview:
     first = index * CHUNK_ROWS
     return _chunk(encoding, slice(first, min(first + CHUNK_ROWS, len(encoding.clocks))))
 
@@ -326,7 +327,7 @@ def _indexes(encoding: _Encoding, rows: slice) -> list[Ints]:
     return indexes
 
 
-def _chunk(encoding: _Encoding, rows: slice) -> bytes:
+def _chunk(encoding: _Encoding, rows: slice) -> memoryview:
     """The lines of `rows`: each piece copied to where the pieces before it in its line end (the
     ticket last, after the NULs of the line before it)."""
     indexes = _indexes(encoding, rows)
@@ -342,7 +343,7 @@ def _chunk(encoding: _Encoding, rows: slice) -> bytes:
         _place(out, at, pieces, index, length, padded=padded)
         at += length
     _place(out, starts, *first[:3], padded=first[3])
-    return out[:size].tobytes()
+    return out[:size].data
 
 
 def row_object(clocks: ClockColumns, row: int) -> dict[str, object]:
