@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 _WRITE_OPTION = "troth_write"
 _SQLITE_BUSY_TIMEOUT_MS = 30_000
+_SQLITE_CACHE_KIB = 32 * 1024
 
 
 def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -37,6 +38,9 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     # NORMAL is durable across process crashes in WAL mode (only power loss may lose the last commits).
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+    # SQLite's own page cache holds 2 MB; a connection re-read the pages of a growing database from
+    # the operating system on every batch (the load benchmark's writer slowed as its database grew).
+    cursor.execute(f"PRAGMA cache_size=-{_SQLITE_CACHE_KIB}")
     cursor.close()
 
 
