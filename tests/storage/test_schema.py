@@ -31,12 +31,14 @@ def test_the_database_is_at_the_latest_migration(engine: Engine) -> None:
     assert migrate.current_revision(engine) == migrate.head_revision(engine)
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys_on(database: Database) -> None:
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_on_and_a_large_page_cache(database: Database) -> None:
     if not database.is_sqlite:
         pytest.skip("SQLite pragmas")
     with database.reading() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert session.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        assert session.execute(text("PRAGMA cache_size")).scalar() == -32 * 1024  # KiB, not SQLite's 2 MB
 
 
 def test_it_refuses_a_row_that_points_at_nothing(database: Database) -> None:
