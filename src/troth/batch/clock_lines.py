@@ -13,6 +13,7 @@ fixed-width items (`V{length}`, at any byte offset). The result is exactly the c
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -271,15 +272,19 @@ class _Encoding:
 
 
 def _encoding(clocks: ClockColumns) -> _Encoding:
-    instants = Instants(clocks)
-    groups = (
-        _groups(clocks.target_seconds, clocks.has_length),
-        _groups(clocks.elapsed_seconds, clocks.has_elapsed),
-    )
-    pieces = [_ticket_pieces(clocks.ticket_ids), _names_pieces(clocks)]
-    for position in (4, 5, 6):
-        pieces += instants.pieces(position)
-    pieces += _number_pieces(7, groups[0]) + _number_pieces(8, groups[1])
+    """The pieces; the million ticket ids are laid out in a thread meanwhile (the writing threads wait for all)."""
+    with ThreadPoolExecutor(1) as pool:
+        tickets = pool.submit(_ticket_pieces, clocks.ticket_ids)
+        instants = Instants(clocks)
+        groups = (
+            _groups(clocks.target_seconds, clocks.has_length),
+            _groups(clocks.elapsed_seconds, clocks.has_elapsed),
+        )
+        pieces = [_names_pieces(clocks)]
+        for position in (4, 5, 6):
+            pieces += instants.pieces(position)
+        pieces += _number_pieces(7, groups[0]) + _number_pieces(8, groups[1])
+        pieces.insert(0, tickets.result())
     return _Encoding(clocks, pieces, _padded(pieces), instants, groups)
 
 
