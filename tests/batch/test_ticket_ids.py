@@ -62,3 +62,11 @@ def test_names_are_decoded_one_at_a_time_and_sliced_in_order() -> None:
         names[5]
     with pytest.raises(ValueError, match="in order"):
         names[::2]
+
+
+@pytest.mark.parametrize(
+    "part",
+    [["T-1", "T-1", "T-2", "T-3", "T-3"], ["T-1", "T-10", "T-10", "T-2", "é", "😀"], ["a"], []],
+)
+def test_ids_already_in_order_are_ranked_as_sorting_ranks_them(part: list[str]) -> None:
+    assert table([part]) == expected([part])

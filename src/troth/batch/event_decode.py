@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from operator import attrgetter
+from itertools import repeat
+from operator import attrgetter, is_not
 from typing import Any
 
 import msgspec
@@ -115,12 +116,14 @@ def _byte_codes(table: Mapping[str | None, int], values: Iterable[str | None]) -
     return _bytes(map(table.__getitem__, values)).view(np.int8)
 
 
+_FALSE = False
+"""`public` is false only when given as `false` (`is_not(value, _FALSE)`: no partial to call a value)."""
+
+
 def _true(values: Iterable[bool | None]) -> Flags:
     """Where the value is true (not false, not null)."""
     return _bytes(map(bool, values)).view(np.bool_)
 
-
-_NOT_FALSE = {True: 1, None: 1, False: 0}
 
 KIND, AT, TICKET, ACCOUNT = attrgetter("KIND"), attrgetter("at"), attrgetter("ticket"), attrgetter("account")
 LEVEL, STATUS, AUTHOR = attrgetter("level"), attrgetter("status"), attrgetter("author")
@@ -234,7 +237,7 @@ def _replies(rows: Ints, replies: list[Reply], n: int, codes: Codes) -> _ReplyCo
     author = np.full(n, NONE, dtype=np.int8)
     author[rows] = _byte_codes(codes.author, map(AUTHOR, replies))
     public = np.ones(n, dtype=np.bool_)
-    public[rows] = _bytes(map(_NOT_FALSE.__getitem__, map(PUBLIC, replies))).view(np.bool_)
+    public[rows] = _bytes(map(is_not, map(PUBLIC, replies), repeat(_FALSE))).view(np.bool_)
     automated = np.zeros(n, dtype=np.bool_)
     automated[rows] = _true(map(AUTOMATED, replies))
     return _ReplyColumns(author, public, automated)

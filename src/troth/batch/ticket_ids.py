@@ -109,8 +109,13 @@ def distinct_sorted(ids: Ids) -> tuple[Ids, Ints]:
     # Equal strings often come in runs (a ticket's events are usually together): sort one of each run.
     head = np.ones(values.size, dtype=np.bool_)
     head[1:] = values[1:] != values[:-1]
-    distinct, first, rank = np.unique(values[head], return_index=True, return_inverse=True)
-    # No string holds a NUL, so dropping NumPy's padding gives each one back whole.
+    heads = values[head]
+    if bool((heads[1:] > heads[:-1]).all()):  # the runs are in order already (an export sorted by ticket)
+        lengths = ids.lengths[head]
+        # No string holds a NUL, so dropping NumPy's padding gives each one back whole.
+        data = heads.tobytes() if bool((lengths == width).all()) else b"".join(heads.tolist())
+        return Ids(data, lengths), np.cumsum(head) - 1
+    distinct, first, rank = np.unique(heads, return_index=True, return_inverse=True)
     lengths = ids.lengths[np.flatnonzero(head)[first]]
     return Ids(b"".join(distinct.tolist()), lengths), rank[np.cumsum(head) - 1].astype(np.int64, copy=False)
 
