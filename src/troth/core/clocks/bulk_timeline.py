@@ -176,22 +176,46 @@ def _time_order(events: EventColumns, rows: Ints) -> Ints | None:
     """`rows` ordered by ticket, time, `created` first, then file order (`sequence`); None when
     that is every row, in the order they are (exports are often written so: then nothing is copied)."""
     every = rows.size == len(events)
-    ticket, at, kind, sequence = (
-        v if every else v[rows] for v in (events.ticket, events.at, events.kind, events.sequence)
-    )
-    first = kind != CREATED
+    columns = (events.ticket, events.at, events.kind, events.sequence)
+    if _in_order(*columns, len(events.ticket_ids)):
+        return None if every else rows  # rows of events in order are in order: nothing to gather
+    ticket, at, kind, sequence = (v if every else v[rows] for v in columns)
     order: Ints
     if at.size and bool(np.all(sequence[1:] > sequence[:-1])):
         # Rows are in file order already: one stable sort on a packed key keeps it for ties.
-        offset = at - int(at.min())
-        if int(offset.max()) < 1 << 34 and len(events.ticket_ids) < 1 << 28:
-            key = (ticket << 35) | (offset << 1) | first
+        key = _packed_key(ticket, at, kind, len(events.ticket_ids))
+        if key is not None:
             if bool(np.all(key[1:] >= key[:-1])):
                 return None if every else rows
             order = rows[np.argsort(key, kind="stable")]
             return order
-    order = rows[np.lexsort((sequence, first, at, ticket))]
+    order = rows[np.lexsort((sequence, _after_created(kind), at, ticket))]
     return order
+
+
+def _after_created(kind: Ints) -> Flags:
+    """`created` sorts first among events at the same time: 0 for it, 1 for the others."""
+    later: Flags = kind != CREATED
+    return later
+
+
+def _packed_key(ticket: Ints, at: Ints, kind: Ints, tickets: int) -> Ints | None:
+    """(ticket, time, `created` first) packed in one int64 that sorts the same; None when too wide."""
+    offset = at - int(at.min())
+    if int(offset.max()) >= 1 << 34 or tickets >= 1 << 28:
+        return None
+    key: Ints = (ticket << 35) | (offset << 1) | _after_created(kind)
+    return key
+
+
+def _in_order(ticket: Ints, at: Ints, kind: Ints, sequence: Ints, tickets: int) -> bool:
+    """Whether the events are ordered by ticket, time, `created` first, then file order."""
+    if not at.size:
+        return True
+    if not bool(np.all(sequence[1:] > sequence[:-1])):
+        return False
+    key = _packed_key(ticket, at, kind, tickets)
+    return key is not None and bool(np.all(key[1:] >= key[:-1]))
 
 
 def _applied(e: EventColumns, group: Ints, position: Ints, n_groups: int) -> tuple[EventColumns, Ints, Ints]:
@@ -219,9 +243,12 @@ def _table(e: EventColumns, group: Ints, n_groups: int, default_level: Ints, *, 
     restoring = np.flatnonzero(e.kind == RESTORED)
     restored_at, has_restored = first_in_group(group[restoring], e.at[restoring], n_groups, 0)
     # After `_applied`, a ticket's last event is `resolved` exactly when its resolution stands.
-    last_kind, _ = last_in_group(group, e.kind, n_groups, NONE)
-    resolved_at, _ = last_in_group(group, e.at, n_groups, 0)
-    has_resolved = last_kind == RESOLVED
+    # Every group has rows (its `created` at least) and they are in group order: one last row each.
+    ends = np.ones(group.size, dtype=np.bool_)
+    ends[:-1] = group[1:] != group[:-1]
+    last = np.flatnonzero(ends)
+    resolved_at = e.at[last]
+    has_resolved = e.kind[last] == RESOLVED
     statuses = code_table(e.statuses, [OPEN_STATUS])
     return TicketTable(
         ticket=ticket,
