@@ -384,9 +384,9 @@ def run_load(
     process = start_server(database_url, port, workers)
     server = Server(database_url, port, token)
     try:
-        started = cpu_seconds(process.pid)
+        started, own_start = cpu_seconds(process.pid), time.process_time()
         stats = asyncio.run(load(server, clients, seconds, rate))
-        used = cpu_seconds(process.pid) - started
+        used, own = cpu_seconds(process.pid) - started, time.process_time() - own_start
         scale = baselines(process, server, clients)
     finally:
         stop(process)
@@ -395,6 +395,7 @@ def run_load(
     result["offered_per_second"] = rate or "as fast as answered"
     result["workers"] = workers
     result["server_cpu_ms_per_event"] = round(1000 * used / max(stats.acknowledged, 1), 2)
+    result["load_generator_cpu_ms_per_event"] = round(1000 * own / max(stats.acknowledged, 1), 2)
     result["stored_events"] = stored
     result["baselines"] = scale
     if stored != stats.acknowledged:
