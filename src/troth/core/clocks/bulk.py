@@ -301,6 +301,8 @@ def warning_seconds_array(length: Ints, percent: int) -> Ints:
 def _chosen(rows: Rows, status: Ints) -> Ints:
     """For each parent row, its measurement row: the first breached period, else the last."""
     index = np.arange(rows.parent.size)
+    if bool(np.all(rows.parent[1:] > rows.parent[:-1])):
+        return index  # one row each (no periodic target): nothing to choose
     breached = status == BREACHED
     parents, at_first = np.unique(rows.parent, return_index=True)
     del at_first

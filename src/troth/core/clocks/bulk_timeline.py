@@ -221,13 +221,18 @@ def _in_order(ticket: Ints, at: Ints, kind: Ints, sequence: Ints, tickets: int) 
 def _applied(e: EventColumns, group: Ints, position: Ints, n_groups: int) -> tuple[EventColumns, Ints, Ints]:
     """Drop the events after each ticket's standing resolution."""
     closing = np.array([i for i, s in enumerate(e.statuses) if s in CLOSING_STATUSES], dtype=np.int64)
-    reopening = (e.kind == STATUS) & ~np.isin(e.status, closing)
+    status = np.flatnonzero(e.kind == STATUS)
+    reopening = status[~np.isin(e.status[status], closing)]
     last_reopen, _ = last_in_group(group[reopening], position[reopening], n_groups, -1)
-    resolving = (e.kind == RESOLVED) & (position > last_reopen[group])
+    resolved = np.flatnonzero(e.kind == RESOLVED)
+    resolving = resolved[position[resolved] > last_reopen[group[resolved]]]
     end, has_end = first_in_group(group[resolving], position[resolving], n_groups, 0)
+    # Every group has rows (its `created` at least), in group order: where each one's last is.
+    last = np.ones(group.size, dtype=np.bool_)
+    last[:-1] = group[1:] != group[:-1]
+    if bool(np.all(~has_end | (end == position[last]))):
+        return e, group, position  # each standing resolution is its ticket's last event: no copy
     keep = ~has_end[group] | (position <= end[group])
-    if bool(keep.all()):
-        return e, group, position  # nothing after a resolution: no copy
     rows = np.flatnonzero(keep)
     return e.take(rows), group[rows], position[rows]
 
