@@ -24,7 +24,7 @@ from troth.core.clocks import (
 )
 from troth.core.policies.model import Policy
 from troth.services.errors import InvalidError
-from troth.storage.models import TicketRow
+from troth.storage.repositories.tickets import AnyTicket
 
 RESOLVED_STATUS = "resolved"
 
@@ -69,7 +69,7 @@ class EventLike(Protocol):
     def idempotency_key(self) -> str | None: ...
 
 
-def core_event(ticket: TicketRow, row: EventLike) -> TicketEvent:
+def core_event(ticket: AnyTicket, row: EventLike) -> TicketEvent:
     return TicketEvent(
         ticket=str(ticket.id),
         at=row.at,
@@ -95,7 +95,7 @@ class Verdict:
     clocks: list[TargetClock]
 
 
-def evaluate(ticket: TicketRow, rows: Sequence[EventLike], policy: Policy, account: Account, at: datetime) -> Verdict:
+def evaluate(ticket: AnyTicket, rows: Sequence[EventLike], policy: Policy, account: Account, at: datetime) -> Verdict:
     """The core's verdict; contradictory events are a 422 naming the offending field."""
     return evaluate_events([core_event(ticket, row) for row in rows], policy, account, at)
 
@@ -111,7 +111,7 @@ def evaluate_events(events: Sequence[TicketEvent], policy: Policy, account: Acco
         raise InvalidError.one(error.message, error.field) from None
 
 
-def summarise(ticket: TicketRow, facts: TicketFacts, policy: Policy) -> None:
+def summarise(ticket: AnyTicket, facts: TicketFacts, policy: Policy) -> None:
     """Copy the core's view of the ticket (level, status, restoration, resolution) onto its row."""
     ticket.level = facts.level
     ticket.level_rank = policy.level(facts.level).rank
@@ -126,7 +126,7 @@ def _warning_at(clock: TargetClock, percent: int) -> datetime | None:
     return next((w.at for w in clock.warnings if w.percent == percent), None)
 
 
-def state_rows(ticket: TicketRow, verdict: Verdict) -> list[dict[str, Any]]:
+def state_rows(ticket: AnyTicket, verdict: Verdict) -> list[dict[str, Any]]:
     """The derived state of each target, as values of TargetStateRow; a target is open until its clock stops."""
     return [
         {

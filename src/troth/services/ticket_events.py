@@ -49,6 +49,7 @@ from troth.services.tickets import (
 from troth.storage.database import Database
 from troth.storage.models import AccountRow, PolicyVersionRow, TicketRow
 from troth.storage.repositories import tickets as repo
+from troth.storage.repositories.tickets import AnyTicket
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,7 @@ def _record(
     return outcomes
 
 
-def _summary_values(ticket: TicketRow) -> dict[str, Any]:
+def _summary_values(ticket: AnyTicket) -> dict[str, Any]:
     values = {name: getattr(ticket, name) for name in repo.SUMMARY_COLUMNS}
     values["ticket_id"] = ticket.id
     return values
@@ -160,8 +161,6 @@ class _Batch:
         self.now = now
         ids = sorted({request.ticket_id for request in requests if isinstance(request, EventRequest)})
         self.found = repo.tickets_with_terms(session, ids, lock=True) if ids else {}
-        for ticket, _, _ in self.found.values():
-            session.expunge(ticket)  # changed in memory, then written by one UPDATE for the batch
         self.histories = self._histories(list(self.found), recent)
         self.written: dict[int, TicketHistory] = {}
         self.terms: dict[int, TicketTerms] = {}
@@ -257,7 +256,7 @@ class _Batch:
             self.versions[account.policy_key] = versions_of(self.session, account.policy_key)
         return terms_of(account, in_force(self.versions[account.policy_key], account.policy_key, at))
 
-    def _ticket(self, actor: Actor, ticket_id: int) -> tuple[TicketRow, TicketTerms]:
+    def _ticket(self, actor: Actor, ticket_id: int) -> tuple[AnyTicket, TicketTerms]:
         found = self.found.get(ticket_id)
         if found is None or not actor.may_see_account(found[0].account_id):
             raise NotFoundError("ticket", ticket_id)

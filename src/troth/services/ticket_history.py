@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from troth.core.clocks import TicketEvent
 from troth.services.clocks import EventLike, core_event
-from troth.storage.models import TicketRow
+from troth.storage.repositories.tickets import AnyTicket
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +26,14 @@ class TicketHistory:
     events: tuple[TicketEvent, ...]
 
     @classmethod
-    def of(cls, ticket: TicketRow, rows: list[EventLike]) -> TicketHistory:
+    def of(cls, ticket: AnyTicket, rows: list[EventLike]) -> TicketHistory:
         return cls(tuple(rows), tuple(core_event(ticket, row) for row in rows))
 
     @property
     def last_seq(self) -> int:
         return self.rows[-1].seq if self.rows else 0
 
-    def with_event(self, ticket: TicketRow, row: EventLike) -> TicketHistory:
+    def with_event(self, ticket: AnyTicket, row: EventLike) -> TicketHistory:
         return TicketHistory((*self.rows, row), (*self.events, core_event(ticket, row)))
 
 

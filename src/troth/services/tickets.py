@@ -23,6 +23,7 @@ from troth.services.policies import effective_for
 from troth.storage.database import Database
 from troth.storage.models import AccountRow, PolicyVersionRow, TicketRow
 from troth.storage.repositories import tickets as repo
+from troth.storage.repositories.tickets import AnyTicket
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far ahead of the server's clock a caller's event may be stamped (clocks drift)."""
@@ -71,7 +72,7 @@ class TicketSummary:
     resolved_at: datetime | None
 
     @classmethod
-    def of(cls, row: TicketRow) -> TicketSummary:
+    def of(cls, row: AnyTicket) -> TicketSummary:
         return cls(**{name: getattr(row, name) for name in SUMMARY_FIELDS})
 
 
@@ -140,7 +141,7 @@ def new_ticket_row(actor: Actor, new: NewTicket, terms: TicketTerms, at: datetim
     )
 
 
-def _visible_ticket(session: Session, actor: Actor, ticket_id: int, *, lock: bool) -> tuple[TicketRow, TicketTerms]:
+def _visible_ticket(session: Session, actor: Actor, ticket_id: int, *, lock: bool) -> tuple[AnyTicket, TicketTerms]:
     found = repo.ticket_with_terms(session, ticket_id, lock=lock)
     if found is None or not actor.may_see_account(found[0].account_id):
         raise NotFoundError("ticket", ticket_id)
@@ -149,7 +150,7 @@ def _visible_ticket(session: Session, actor: Actor, ticket_id: int, *, lock: boo
 
 
 def view_of(
-    ticket: TicketRow, rows: Sequence[EventLike], terms: TicketTerms, now: datetime, *, created: bool
+    ticket: AnyTicket, rows: Sequence[EventLike], terms: TicketTerms, now: datetime, *, created: bool
 ) -> TicketView:
     """The ticket with its events and every target's live state at `now` (or its latest event)."""
     at = max([now, *(row.at for row in rows)])
