@@ -26,7 +26,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from troth.services import clocks
-from troth.services.accounts import core_account
 from troth.services.actors import Actor
 from troth.services.clock import utc_now
 from troth.services.errors import InvalidError, NotFoundError, ServiceError
@@ -232,7 +231,7 @@ class _Batch:
         check_level(terms.policy, new.level)
         ticket = new_ticket_row(actor, new, terms, at)
         created = created_row(actor, new, at, self.now)
-        verdict = clocks.evaluate(ticket, [created], terms.policy, core_account(account), max(self.now, at))
+        verdict = clocks.evaluate(ticket, [created], terms.policy, terms.customer, max(self.now, at))
         clocks.summarise(ticket, verdict.facts, terms.policy)
         opening = _Opening(ticket, created, verdict)
         self.opened.append(opening)
@@ -278,7 +277,7 @@ class _Batch:
         row = event_row(actor, ticket.id, event, history.last_seq + 1, at, self.now)
         grown = history.with_event(ticket, row)
         latest = max(self.now, *(r.at for r in grown.rows))
-        verdict = clocks.evaluate_events(grown.events, terms.policy, core_account(terms.account), latest)
+        verdict = clocks.evaluate_events(grown.events, terms.policy, terms.customer, latest)
         # Nothing below can refuse the event: from here on it is kept.
         clocks.summarise(ticket, verdict.facts, terms.policy)
         self.histories[ticket.id] = self.written[ticket.id] = grown

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from troth.core.accounts import Account
 from troth.core.clocks import Author, EventKind, TargetClock
 from troth.core.policies.model import Policy
 from troth.services import clocks
@@ -98,11 +99,14 @@ class TicketTerms:
     account: AccountRow
     version: PolicyVersionRow
     policy: Policy
+    customer: Account
+    """The account as the core reads it (its time zone for customer-zone calendars)."""
 
 
 def terms_of(account: AccountRow, version: PolicyVersionRow) -> TicketTerms:
     """The ticket's SLA version as it applies to its account: plan and contract applied."""
-    return TicketTerms(account, version, effective_for(version, core_account(account)))
+    customer = core_account(account)
+    return TicketTerms(account, version, effective_for(version, customer), customer)
 
 
 def event_instant(actor: Actor, at: datetime | None, now: datetime) -> datetime:
@@ -154,7 +158,7 @@ def view_of(
 ) -> TicketView:
     """The ticket with its events and every target's live state at `now` (or its latest event)."""
     at = max([now, *(row.at for row in rows)])
-    verdict = clocks.evaluate(ticket, rows, terms.policy, core_account(terms.account), at)
+    verdict = clocks.evaluate(ticket, rows, terms.policy, terms.customer, at)
     return TicketView(TicketSummary.of(ticket), verdict.clocks, created=created, events=rows)
 
 
