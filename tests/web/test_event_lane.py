@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from troth.services import ticket_events
 from troth.settings import load_settings
 from troth.storage.database import Database
 from troth.web import event_lane
@@ -23,6 +25,7 @@ from troth.web.app import create_app
 
 OPENED = "2026-03-02T10:00:00-06:00"
 LATER = "2026-03-02T11:00:00-06:00"
+NOW = datetime(2026, 3, 3, 18, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -48,7 +51,12 @@ def _app(database: Database, **environment: str) -> FastAPI:
 
 
 @pytest.fixture
-def ways(database: Database, seeders: Seeders, on_policies: Callable[[TestClient], None]) -> Ways:
+def ways(
+    database: Database, seeders: Seeders, on_policies: Callable[[TestClient], None], monkeypatch: pytest.MonkeyPatch
+) -> Ways:
+    # Both ways record at one fixed "now": a breached clock's elapsed time grows by the second in
+    # business hours, and the two answers must not differ because a second passed between them.
+    monkeypatch.setattr(ticket_events, "utc_now", lambda: NOW)
     secrets = seeders[0](database)
     both = Ways(lane=_clients(_app(database), secrets), long=_clients(_app(database, TROTH_EVENT_LANE="0"), secrets))
     on_policies(both.long["ada"])
