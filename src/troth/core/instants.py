@@ -24,8 +24,12 @@ def from_epoch(seconds: int) -> datetime:
 
 
 def format_utc(instant: datetime) -> str:
-    """RFC 3339 in UTC with `Z` and whole seconds, as every output of Troth writes instants."""
-    return from_epoch(to_epoch(instant)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """RFC 3339 in UTC with `Z` and whole seconds, as every output of Troth writes instants.
+
+    Fractions of a second are dropped (the instant's whole second, as `to_epoch` floors it)."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"instant {instant.isoformat()} has no time zone")
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_instant(text: str) -> datetime:
