@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from troth.storage.many_rows import execute_many
 from troth.storage.models import AccountRow, PolicyVersionRow, TargetStateRow, TicketEventRow, TicketRow
 
 # The statements of the event path are built once, with bound parameters: building and keying a
@@ -151,8 +152,7 @@ def last_seqs(session: Session, ticket_ids: Sequence[int]) -> dict[int, int]:
 
 def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Insert new events, all in one statement; each row has every column but the id."""
-    if rows:
-        session.connection().execute(_INSERT_EVENT, list(rows))
+    execute_many(session, _INSERT_EVENT, rows)
 
 
 def event_values(row: object) -> dict[str, Any]:
@@ -177,8 +177,7 @@ def states_of(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[Tar
 
 def update_tickets(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Write each ticket's summary (the columns of `SUMMARY_COLUMNS`, and `ticket_id`), one statement for all."""
-    if rows:
-        session.connection().execute(_UPDATE_TICKET, list(rows))
+    execute_many(session, _UPDATE_TICKET, rows)
 
 
 def replace_states(session: Session, states: Mapping[int, Sequence[dict[str, Any]]]) -> None:
@@ -186,9 +185,7 @@ def replace_states(session: Session, states: Mapping[int, Sequence[dict[str, Any
     if not states:
         return
     session.connection().execute(_DELETE_STATES, {"ticket_ids": list(states)})
-    rows = [row for ticket_rows in states.values() for row in ticket_rows]
-    if rows:
-        session.connection().execute(_INSERT_STATES, rows)
+    execute_many(session, _INSERT_STATES, [row for ticket_rows in states.values() for row in ticket_rows])
 
 
 def list_tickets(
