@@ -114,7 +114,7 @@ _LAST_SEQS = (
 )
 SUMMARY_COLUMNS = ("level", "level_rank", "status", "is_open", "restored_at", "resolved_at", "last_event_at")
 """The columns of a ticket that its events change."""
-_UPDATE_TICKET = (
+UPDATE_TICKET = (
     update(_TICKETS)
     .where(_TICKETS.c.id == bindparam("ticket_id"))
     .values({name: bindparam(name) for name in SUMMARY_COLUMNS})
@@ -177,7 +177,7 @@ def states_of(session: Session, ticket_ids: Sequence[int]) -> dict[int, list[Tar
 
 def update_tickets(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Write each ticket's summary (the columns of `SUMMARY_COLUMNS`, and `ticket_id`), one statement for all."""
-    execute_many(session, _UPDATE_TICKET, rows)
+    execute_many(session, UPDATE_TICKET, rows)
 
 
 def replace_states(session: Session, states: Mapping[int, Sequence[dict[str, Any]]]) -> None:
