@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from troth.services.actors import Actor
 from troth.services.tokens import authenticate
 from troth.storage.database import Database
-from troth.web.ratelimit import FailureLimiter
+from troth.web.ratelimit import FailureLimiter, client_key
 
 _bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization: Bearer troth_...`")
 
@@ -18,10 +18,6 @@ _bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization
 async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
-
-
-def _client_key(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 async def current_actor(
@@ -34,7 +30,7 @@ async def current_actor(
     to hand to the thread pool (a sync dependency costs a thread hop of its own on every request).
     """
     limiter: FailureLimiter = request.app.state.auth_failures
-    key = _client_key(request)
+    key = client_key(request.scope)
     wait = limiter.blocked(key)
     if wait is not None:
         raise HTTPException(429, "too many failed authentications; try again later", {"Retry-After": f"{wait:.0f}"})

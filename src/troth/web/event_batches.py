@@ -27,7 +27,7 @@ _Waiting = tuple[WriteRequest, "asyncio.Future[Answer]"]
 
 @dataclass
 class EventBatcher:
-    """Batches for `write`; `depth` batches may be in flight at once (each waits in its own thread)."""
+    """Batches for `write`; `depth` batches may be in flight at once (each awaited in a task of its own)."""
 
     write: Writer
     max_batch: int = MAX_BATCH

@@ -33,6 +33,7 @@ from troth.services.ticket_events import WriteRequest
 from troth.services.tokens import authenticate
 from troth.web.api.tickets import TicketWrite
 from troth.web.event_batches import EventBatcher
+from troth.web.ratelimit import client_key
 from troth.web.writers import Answer
 
 _TICKET_ID = re.compile(r"[1-9][0-9]{0,9}")
@@ -117,8 +118,7 @@ class EventLane:
         if len(headers) != len(scope["headers"]) or headers.get(b"content-type") not in _JSON_TYPES:
             return None  # a repeated header (which one counts?) or a body that may not be JSON
         secret = _bearer(headers.get(b"authorization"))
-        client = scope.get("client")
-        if secret is None or self.state.auth_failures.blocked(client[0] if client else "unknown") is not None:
+        if secret is None or self.state.auth_failures.blocked(client_key(scope)) is not None:
             return None
         actor = authenticate(self.state.database, secret, self.state.recent_actors)
         if actor is None:

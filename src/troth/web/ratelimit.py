@@ -11,8 +11,16 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from starlette.types import Scope
+
 WINDOW_SECONDS = 60.0
 _MAX_TRACKED = 100_000
+
+
+def client_key(scope: Scope) -> str:
+    """Who failures are counted against: the client's address (both ways in to the API use this)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
 
 
 class FailureLimiter:
