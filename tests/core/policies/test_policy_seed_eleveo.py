@@ -62,6 +62,14 @@ def test_time_to_resolve_is_defined_without_a_target(eleveo: Policy) -> None:
         assert "no target" in resolution.note
 
 
+def test_a_target_note_is_kept_without_the_line_break_a_folded_yaml_block_ends_with(eleveo: Policy) -> None:
+    """The platform-level note is a folded block (`note: >`): explanations print it inside a line."""
+    restoration = eleveo.levels[0].target("restoration")
+    assert restoration is not None
+    assert restoration.note.startswith('3.4 "Time to restore')
+    assert restoration.note == restoration.note.strip()
+
+
 def test_us_and_eu_support_centres(eleveo: Policy) -> None:
     """ "US Support Center ... phone: +1 888 939 4291 ... EU Support Center ... phone: +420 222 554 112" """
     phones = {c.region: c.address for c in eleveo.support.channels if c.kind == "phone"}

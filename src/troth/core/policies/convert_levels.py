@@ -88,7 +88,7 @@ def convert_target(
         periodic=doc.periodic,
         channel=doc.channel,
         clause=doc.clause,
-        note=doc.note,
+        note=doc.note.strip(),
     )
 
 
