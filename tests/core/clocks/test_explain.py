@@ -46,6 +46,23 @@ def test_it_says_a_resolution_without_a_response_left_the_promise_unkept() -> No
     assert any("no qualifying response ever sent" in t for t in lines)
 
 
+def test_a_breach_says_which_way_the_clock_breached() -> None:
+    """Late, still open past the due time, or resolved without the response: each verdict names its own."""
+    late = Ticket().created("2026-03-02T10:00:00-06:00", level="1").reply("2026-03-02T15:00:00-06:00")
+    open_past_due = Ticket().created("2026-03-02T10:00:00-06:00", level="1")
+    unanswered = Ticket().created("2026-03-02T10:00:00-06:00", level="1").resolved("2026-03-02T10:30:00-06:00")
+    at = "2026-03-03T10:00:00-06:00"
+    verdicts = [
+        next(t for t in texts(steps(BALTO_LIKE, ticket, at), "first_response") if "Breached" in t)
+        for ticket in (late, open_past_due, unanswered)
+    ]
+    assert [v.split(";")[0] for v in verdicts] == [
+        "Breached: stopped after its due time",
+        "Breached: still open after its due time",
+        "Breached: stopped by the resolution without the response it waited for",
+    ]
+
+
 def test_it_explains_a_restart_and_a_periodic_target() -> None:
     sla = policy(
         level("1", target("first_response", "30m", "24x7"), target("status_update", "4h", "24x7", periodic=True)),

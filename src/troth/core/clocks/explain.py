@@ -324,11 +324,20 @@ def _counted(calendar: CompiledCalendar, m: Measure, due: int) -> list[tuple[int
     return pieces
 
 
+def _breach(clock: TargetClock) -> str:
+    """Which of the three ways to breach this clock took."""
+    if clock.stopped_at is None:
+        return "still open after its due time"
+    if clock.due_at is not None and clock.stopped_at > clock.due_at:
+        return "stopped after its due time"
+    return "stopped by the resolution without the response it waited for"
+
+
 def _verdict(clock: TargetClock, zone: str) -> Step:
     elapsed = "" if clock.elapsed_seconds is None else f"; {hours(clock.elapsed_seconds)} of business time elapsed"
     texts = {
         ClockStatus.MET: "Met: stopped at or before its due time",
-        ClockStatus.BREACHED: "Breached: stopped after its due time, still open past it, or stopped unmet",
+        ClockStatus.BREACHED: f"Breached: {_breach(clock)}",
         ClockStatus.RUNNING: "Running: not stopped, and the due time has not passed",
         ClockStatus.PAUSED: "Paused: the clock is held by a waiting state",
         ClockStatus.NOT_APPLICABLE: "Not applicable",
