@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from troth.core.clocks import Author, EventKind
+from troth.services.accounts import AccountChanges, update_account
 from troth.services.actors import Actor
 from troth.services.errors import ForbiddenError, InvalidError, NotFoundError
 from troth.services.ticket_events import EventRequest, TicketRequest, add_event, create_ticket, record_events
@@ -192,3 +193,24 @@ def test_a_ticket_another_process_wrote_to_is_read_again(database: Database, adm
     assert isinstance(outcome, TicketView)
     events, *_ = _stored(database, ticket)
     assert [(seq, kind) for seq, kind, *_ in events] == [(1, "created"), (2, "reply"), (3, "reply"), (4, "status")]
+
+
+def _first_response_seconds(outcome: object) -> int | None:
+    assert isinstance(outcome, TicketView)
+    return {clock.target: clock.target_seconds for clock in outcome.clocks}["first_response"]
+
+
+def test_an_account_changed_between_events_judges_the_next_event_by_its_new_terms(
+    database: Database, admin: Actor
+) -> None:
+    """Terms built for one batch are kept for the next ones under the account's stored values; a
+    contract override given meanwhile must reach the very next event."""
+    ticket = _open(database, admin, "1")
+    note = NewEvent(kind=EventKind.REPLY, public=False, body="looking")
+    (before,) = record_events(database, [EventRequest(admin, ticket, note)], now=NOW)
+    override = {"levels.1.targets.first_response.duration": "1 business hours"}
+    update_account(database, admin, "acme", AccountChanges(overrides=override, given=frozenset({"overrides"})))
+    (after,) = record_events(database, [EventRequest(admin, ticket, note)], now=NOW)
+    update_account(database, admin, "acme", AccountChanges(overrides={}, given=frozenset({"overrides"})))
+    (again,) = record_events(database, [EventRequest(admin, ticket, note)], now=NOW)
+    assert [_first_response_seconds(o) for o in (before, after, again)] == [4 * 3600, 3600, 4 * 3600]

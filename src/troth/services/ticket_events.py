@@ -48,7 +48,7 @@ from troth.services.tickets import (
 from troth.storage.database import Database
 from troth.storage.models import AccountRow, PolicyVersionRow, TicketRow
 from troth.storage.repositories import tickets as repo
-from troth.storage.repositories.tickets import AnyTicket
+from troth.storage.repositories.tickets import AnyTicket, TicketRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +135,39 @@ def _summary_values(ticket: AnyTicket) -> dict[str, Any]:
     return values
 
 
+_TERMS: dict[tuple[str, str], TicketTerms] = {}
+_MAX_TERMS = 1024
+
+
+def _terms_of_tickets(session: Session, tickets: Sequence[TicketRecord]) -> dict[tuple[str, int], TicketTerms]:
+    """The terms of each (account, policy version) the tickets are on, by their ids.
+
+    Building terms (the account as the core reads it, the version's effective policy) cost more
+    than reading the stored values; terms are therefore kept between batches under the exact
+    stored values they were built from (their `repr`: two values that merely compare equal, like
+    Decimals 10.0 and 10.00, never share terms). A changed account has other values, and new terms.
+    """
+    pairs = {(ticket.account_id, ticket.policy_version_id) for ticket in tickets}
+    if not pairs:
+        return {}
+    accounts = repo.account_values(session, {account for account, _ in pairs})
+    versions = repo.version_values(session, {version for _, version in pairs})
+    return {pair: _cached_terms(session, accounts[pair[0]], versions[pair[1]]) for pair in pairs}
+
+
+def _cached_terms(session: Session, account: tuple[Any, ...], version: tuple[Any, ...]) -> TicketTerms:
+    key = (repr(account), repr(version))
+    terms = _TERMS.get(key)
+    if terms is None:
+        if len(_TERMS) >= _MAX_TERMS:
+            _TERMS.clear()
+        # The account from the values read (read again, it could have changed since on PostgreSQL);
+        # the version from storage (its deferred text is needed to parse it; it never changes).
+        row = AccountRow(**dict(zip(repo.ACCOUNT_COLUMNS, account, strict=True)))
+        terms = _TERMS[key] = terms_of(row, session.get_one(PolicyVersionRow, version[0]))
+    return terms
+
+
 @dataclass(frozen=True, slots=True)
 class _Opening:
     """A ticket opened in this batch, answered once its insert has given it an id."""
@@ -159,10 +192,11 @@ class _Batch:
         self.requests = requests
         self.now = now
         ids = sorted({request.ticket_id for request in requests if isinstance(request, EventRequest)})
-        self.found = repo.tickets_with_terms(session, ids, lock=True) if ids else {}
+        tickets = repo.ticket_records(session, ids, lock=True) if ids else []
+        self.found = {ticket.id: ticket for ticket in tickets}
+        self.terms = _terms_of_tickets(session, tickets)
         self.histories = self._histories(list(self.found), recent)
         self.written: dict[int, TicketHistory] = {}
-        self.terms: dict[int, TicketTerms] = {}
         self._prepare_openings([request.new for request in requests if isinstance(request, TicketRequest)])
         self.opened: list[_Opening] = []
         self.new_events: list[dict[str, Any]] = []
@@ -179,7 +213,7 @@ class _Batch:
         unknown = [key for key in ids if key not in known]
         stored = repo.events_of_many(self.session, unknown) if unknown else {}
         for key in unknown:
-            known[key] = TicketHistory.of(self.found[key][0], list(stored.get(key, [])))
+            known[key] = TicketHistory.of(self.found[key], list(stored.get(key, [])))
         return known
 
     def _prepare_openings(self, news: list[NewTicket]) -> None:
@@ -198,7 +232,7 @@ class _Batch:
                 answers.append(refusal)
         self._insert_opened()
         repo.update_tickets(
-            self.session, [_summary_values(self.found[key][0]) for key in self.written if key in self.found]
+            self.session, [_summary_values(self.found[key]) for key in self.written if key in self.found]
         )
         repo.insert_events(self.session, self.new_events)
         repo.replace_states(self.session, self.states)
@@ -256,13 +290,10 @@ class _Batch:
         return terms_of(account, in_force(self.versions[account.policy_key], account.policy_key, at))
 
     def _ticket(self, actor: Actor, ticket_id: int) -> tuple[AnyTicket, TicketTerms]:
-        found = self.found.get(ticket_id)
-        if found is None or not actor.may_see_account(found[0].account_id):
+        ticket = self.found.get(ticket_id)
+        if ticket is None or not actor.may_see_account(ticket.account_id):
             raise NotFoundError("ticket", ticket_id)
-        ticket, account, version = found
-        if ticket_id not in self.terms:
-            self.terms[ticket_id] = terms_of(account, version)
-        return ticket, self.terms[ticket_id]
+        return ticket, self.terms[ticket.account_id, ticket.policy_version_id]
 
     def _apply(self, request: EventRequest) -> TicketView:
         actor, event = request.actor, request.event

@@ -1,30 +1,33 @@
-"""One statement for many rows (the event path's inserts and updates), cheaply on SQLite.
+"""The event path's statements, cheaply on SQLite: its reads, inserts, updates and deletes.
 
 SQLAlchemy spends about 85 µs on each statement it runs and more on each row's parameters;
 SQLite itself takes about 10 µs. On SQLite these statements are therefore compiled by SQLAlchemy
-once, and each batch's rows go to the driver's own cursor (inside the session's transaction),
-bound by the columns' own bind processors: the same SQL and the same stored values as
-SQLAlchemy's way, which a test holds byte for byte. Other databases take SQLAlchemy's way.
+once (once for each length of their lists of values), and run on the driver's own cursor inside
+the session's transaction: parameters bound by the columns' own bind processors, values read back
+through the columns' own result processors. The SQL, the stored values and the values read are
+SQLAlchemy's own, which tests hold byte for byte and value for value. Other databases take
+SQLAlchemy's way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, Update
+from sqlalchemy import Delete, Insert, Select, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 Statement = Insert | Update
+Processor = Callable[[Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
     names: tuple[str, ...]
-    processors: tuple[Callable[[Any], Any] | None, ...]
+    processors: tuple[Processor | None, ...]
 
     def parameters(self, row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(
@@ -47,6 +50,14 @@ def _compiled(statement: Statement, keys: tuple[str, ...], dialect: Dialect) -> 
     return found
 
 
+def _driver(session: Session) -> Any | None:
+    """The session's own sqlite3 connection, or None on other databases."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return None
+    return connection.connection.driver_connection
+
+
 def execute_many(session: Session, statement: Statement, rows: Sequence[dict[str, Any]]) -> None:
     """Run `statement` once for each of `rows` (all with the same keys), in the session's transaction.
 
@@ -61,3 +72,106 @@ def execute_many(session: Session, statement: Statement, rows: Sequence[dict[str
     driver = connection.connection.driver_connection
     assert driver is not None
     driver.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
+
+
+Query = Select[Any] | Delete
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """What one `?` of a compiled query binds: a parameter, or one element of a list parameter."""
+
+    name: str
+    index: int | None
+    process: Processor | None
+
+    def value(self, parameters: Mapping[str, Any]) -> Any:
+        value = parameters[self.name] if self.index is None else parameters[self.name][self.index]
+        return value if self.process is None else self.process(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    sql: str
+    places: tuple[_Place, ...]
+    results: tuple[tuple[int, Processor], ...]
+    """The result columns that have a processor, by position."""
+
+    def parameters(self, parameters: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(place.value(parameters) for place in self.places)
+
+    def rows(self, found: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        if not self.results:
+            return found
+        processed = []
+        for row in found:
+            values = list(row)
+            for index, process in self.results:
+                values[index] = process(values[index])
+            processed.append(tuple(values))
+        return processed
+
+
+_QUERIES: dict[tuple[int, tuple[tuple[str, int | None], ...]], _Query] = {}
+
+
+def _shape(parameters: Mapping[str, Any]) -> tuple[tuple[str, int | None], ...]:
+    """Each parameter's name, and its length if it is a list (a list's length changes the SQL)."""
+    return tuple((name, len(value) if isinstance(value, list) else None) for name, value in parameters.items())
+
+
+def _query(statement: Query, parameters: Mapping[str, Any], dialect: Dialect) -> _Query:
+    key = (id(statement), _shape(parameters))
+    found = _QUERIES.get(key)
+    if found is None:
+        compiled = statement.compile(dialect=dialect)
+        expanded = compiled.construct_expanded_state(dict(parameters))
+        elements = {
+            element: (name, index)
+            for name, elements in expanded.parameter_expansion.items()
+            for index, element in enumerate(elements)
+        }
+        places = []
+        for name in expanded.positiontup or ():
+            parameter, index = elements.get(name, (name, None))
+            process = compiled.binds[parameter].type.dialect_impl(dialect).bind_processor(dialect)
+            places.append(_Place(parameter, index, process))
+        found = _QUERIES[key] = _Query(expanded.statement, tuple(places), _result_processors(statement, dialect))
+    return found
+
+
+def _result_processors(statement: Query, dialect: Dialect) -> tuple[tuple[int, Processor], ...]:
+    if not isinstance(statement, Select):
+        return ()
+    found = []
+    for index, column in enumerate(statement.selected_columns):
+        process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+        if process is not None:
+            found.append((index, process))
+    return tuple(found)
+
+
+def fetch_all(session: Session, statement: Select[Any], parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows `statement` selects, as tuples of the values SQLAlchemy would give for them.
+
+    `statement` must be built once at import (its compiled form is kept by identity)."""
+    driver = _driver(session)
+    if driver is None:
+        return [tuple(row) for row in session.connection().execute(statement, dict(parameters))]
+    query = _query(statement, parameters, session.connection().dialect)
+    return query.rows(driver.execute(query.sql, query.parameters(parameters)).fetchall())
+
+
+def execute_one(session: Session, statement: Delete, parameters: Mapping[str, Any]) -> None:
+    """Run `statement` once, in the session's transaction (built once at import, as for `fetch_all`)."""
+    driver = _driver(session)
+    if driver is None:
+        session.connection().execute(statement, dict(parameters))
+        return
+    query = _query(statement, parameters, session.connection().dialect)
+    driver.execute(query.sql, query.parameters(parameters))
+
+
+def compiled_sql() -> list[str]:
+    """Every SQL text compiled so far for SQLite's cursor, to read their query plans in tests."""
+    return [compiled.sql for compiled in _COMPILED.values()] + [query.sql for query in _QUERIES.values()]

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from troth.storage.many_rows import execute_many
+from troth.storage.many_rows import execute_many, execute_one, fetch_all
 from troth.storage.models import AccountRow, PolicyVersionRow, TargetStateRow, TicketEventRow, TicketRow
 
 # The statements of the event path are built once, with bound parameters: building and keying a
@@ -22,6 +22,14 @@ _TICKET_RECORDS = (
 _TICKET_RECORDS_LOCKED = _TICKET_RECORDS.with_for_update()
 _ACCOUNTS_BY_ID = select(AccountRow).where(AccountRow.id.in_(bindparam("ids", expanding=True)))
 _VERSIONS_BY_ID = select(PolicyVersionRow).where(PolicyVersionRow.id.in_(bindparam("ids", expanding=True)))
+_ACCOUNTS = cast(Table, AccountRow.__table__)
+_VERSIONS = cast(Table, PolicyVersionRow.__table__)
+ACCOUNT_COLUMNS = tuple(column.key for column in _ACCOUNTS.c)
+"""The columns of an account's stored values (`account_values`), in order."""
+_ACCOUNT_VALUES = select(_ACCOUNTS).where(_ACCOUNTS.c.id.in_(bindparam("ids", expanding=True)))
+_VERSION_VALUES = select(*[column for column in _VERSIONS.c if column.key != "text"]).where(
+    _VERSIONS.c.id.in_(bindparam("ids", expanding=True))
+)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -61,14 +69,33 @@ def tickets_with_terms(session: Session, ticket_ids: Sequence[int], *, lock: boo
     never interleave; they are locked in id order, so two batches cannot deadlock on each other.
     A batch's tickets share a few accounts and versions: each of those is read once.
     """
-    query = _TICKET_RECORDS_LOCKED if lock else _TICKET_RECORDS
-    tickets = [TicketRecord(**row._mapping) for row in session.execute(query, {"ticket_ids": list(ticket_ids)})]
+    tickets = ticket_records(session, ticket_ids, lock=lock)
     if not tickets:
         return {}
     account_ids, version_ids = list({t.account_id for t in tickets}), list({t.policy_version_id for t in tickets})
     accounts = {account.id: account for account in session.scalars(_ACCOUNTS_BY_ID, {"ids": account_ids})}
     versions = {version.id: version for version in session.scalars(_VERSIONS_BY_ID, {"ids": version_ids})}
     return {t.id: (t, accounts[t.account_id], versions[t.policy_version_id]) for t in tickets}
+
+
+_RECORD_FIELDS = tuple(column.key for column in _TICKETS.c)  # the columns _TICKET_RECORDS selects, in order
+
+
+def ticket_records(session: Session, ticket_ids: Sequence[int], *, lock: bool) -> list[TicketRecord]:
+    """Tickets as plain records in id order (unknown ids absent); `lock` as for `tickets_with_terms`."""
+    query = _TICKET_RECORDS_LOCKED if lock else _TICKET_RECORDS
+    found = fetch_all(session, query, {"ticket_ids": list(ticket_ids)})
+    return [TicketRecord(**dict(zip(_RECORD_FIELDS, row, strict=True))) for row in found]
+
+
+def account_values(session: Session, account_ids: Collection[str]) -> dict[str, tuple[Any, ...]]:
+    """Each account's stored values (in the order of `ACCOUNT_COLUMNS`), by id (unknown ids absent)."""
+    return {row[0]: row for row in fetch_all(session, _ACCOUNT_VALUES, {"ids": list(account_ids)})}
+
+
+def version_values(session: Session, version_ids: Collection[int]) -> dict[int, tuple[Any, ...]]:
+    """Each policy version's stored values but its (long) text, by id (unknown ids absent)."""
+    return {row[0]: row for row in fetch_all(session, _VERSION_VALUES, {"ids": list(version_ids)})}
 
 
 def ticket_with_terms(session: Session, ticket_id: int, *, lock: bool) -> Terms | None:
@@ -146,8 +173,7 @@ def events_of_many(session: Session, ticket_ids: Sequence[int]) -> dict[int, lis
 
 def last_seqs(session: Session, ticket_ids: Sequence[int]) -> dict[int, int]:
     """Each ticket's highest event sequence number (an index-only query)."""
-    found = session.connection().execute(_LAST_SEQS, {"ticket_ids": list(ticket_ids)})
-    return {row[0]: row[1] for row in found}
+    return dict(fetch_all(session, _LAST_SEQS, {"ticket_ids": list(ticket_ids)}))
 
 
 def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -184,7 +210,7 @@ def replace_states(session: Session, states: Mapping[int, Sequence[dict[str, Any
     """Make the stored states of each ticket exactly its rows (a level change may change its targets)."""
     if not states:
         return
-    session.connection().execute(_DELETE_STATES, {"ticket_ids": list(states)})
+    execute_one(session, _DELETE_STATES, {"ticket_ids": list(states)})
     execute_many(session, _INSERT_STATES, [row for ticket_rows in states.values() for row in ticket_rows])
 
 
