@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 
 from troth.core.instants import format_utc, from_epoch, to_epoch
 
-MOMENTS = st.datetimes(min_value=datetime(1000, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones())
+# UTC itself as well as zones: instants in UTC take a shorter way.
+MOMENTS = st.datetimes(
+    min_value=datetime(1000, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC) | st.timezones()
+)
 
 
 @given(MOMENTS)
@@ -25,3 +28,9 @@ def test_an_instant_is_written_as_its_whole_utc_second(moment: datetime) -> None
 def test_a_naive_datetime_is_refused_rather_than_guessed() -> None:
     with pytest.raises(ValueError, match="no time zone"):
         format_utc(datetime(2026, 3, 2, 10, 0))
+
+
+def test_a_year_before_1000_is_written_as_before() -> None:
+    """UTC instants take a shorter way from year 1000 on; earlier ones are written as ever."""
+    moment = datetime(999, 5, 1, 12, 30, 5, tzinfo=UTC)
+    assert format_utc(moment) == moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -27,6 +27,10 @@ def format_utc(instant: datetime) -> str:
     """RFC 3339 in UTC with `Z` and whole seconds, as every output of Troth writes instants.
 
     Fractions of a second are dropped (the instant's whole second, as `to_epoch` floors it)."""
+    if instant.tzinfo is UTC and instant.year >= 1000:
+        # Most instants are in UTC already: their ISO text up to the second is this text, and costs
+        # a third less than `strftime` (which writes years before 1000 unpadded, hence the bound).
+        return instant.isoformat(timespec="seconds")[:19] + "Z"
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError(f"instant {instant.isoformat()} has no time zone")
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

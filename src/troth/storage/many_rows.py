@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Delete, Insert, Select, Update
@@ -26,14 +27,19 @@ Processor = Callable[[Any], Any]
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     sql: str
-    names: tuple[str, ...]
-    processors: tuple[Processor | None, ...]
+    values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    """A row's values in the order of the SQL's parameters."""
+    processors: tuple[tuple[int, Processor], ...]
+    """The parameters that have a bind processor, by position."""
 
-    def parameters(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(
-            row[name] if process is None else process(row[name])
-            for name, process in zip(self.names, self.processors, strict=True)
-        )
+    def parameters(self, row: dict[str, Any]) -> Sequence[Any]:
+        values = self.values(row)
+        if not self.processors:
+            return values
+        processed = list(values)
+        for index, process in self.processors:
+            processed[index] = process(processed[index])
+        return processed
 
 
 _COMPILED: dict[tuple[int, tuple[str, ...]], _Compiled] = {}
@@ -45,8 +51,11 @@ def _compiled(statement: Statement, keys: tuple[str, ...], dialect: Dialect) -> 
     if found is None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys))
         names = tuple(compiled.positiontup or ())
-        processors = tuple(compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
-        found = _COMPILED[key] = _Compiled(str(compiled), names, processors)
+        processors = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+        values = (lambda row: (row[names[0]],)) if len(names) == 1 else itemgetter(*names)
+        found = _COMPILED[key] = _Compiled(
+            str(compiled), values, tuple((i, process) for i, process in enumerate(processors) if process is not None)
+        )
     return found
 
 

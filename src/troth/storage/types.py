@@ -24,10 +24,10 @@ def _sqlite_text(value: datetime | None) -> str | None:
     """`value` in UTC as SQLAlchemy's SQLite DATETIME writes it: `YYYY-MM-DD HH:MM:SS.ffffff`."""
     if value is None:
         return None
+    if value.tzinfo is UTC:  # nearly every instant: the text without its "+00:00", no new datetime made
+        return value.isoformat(" ", "microseconds")[:-6]
     _refuse_naive(value)
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
