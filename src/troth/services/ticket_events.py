@@ -220,7 +220,7 @@ class _Batch:
         """The accounts and idempotency keys of the tickets to open, each looked up once for the batch."""
         self.accounts = repo.accounts_of(self.session, {new.account_id for new in news}) if news else {}
         keys = {(new.account_id, new.idempotency_key) for new in news if new.idempotency_key}
-        self.keyed: dict[tuple[str, str], TicketRow | _Opening] = dict(repo.tickets_by_keys(self.session, keys))
+        self.keyed: dict[tuple[str, str], TicketRecord | _Opening] = dict(repo.tickets_by_keys(self.session, keys))
         self.versions: dict[str, list[PolicyVersionRow]] = {}
 
     def record(self) -> list[Outcome]:
@@ -273,7 +273,7 @@ class _Batch:
             self.keyed[account.id, key] = opening
         return opening
 
-    def _replay_opening(self, seen: TicketRow | _Opening, account: AccountRow) -> TicketView | _Opening:
+    def _replay_opening(self, seen: TicketRecord | _Opening, account: AccountRow) -> TicketView | _Opening:
         """The answer to a retried request: the ticket it opened, stored earlier or earlier in this batch."""
         if isinstance(seen, _Opening):
             return replace(seen, replayed=True)

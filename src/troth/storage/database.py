@@ -46,7 +46,9 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
 
 def _sqlite_begin(connection: Connection) -> None:
     mode = "IMMEDIATE" if connection.get_execution_options().get(_WRITE_OPTION) else "DEFERRED"
-    connection.exec_driver_sql(f"BEGIN {mode}")
+    # Straight to the driver: through SQLAlchemy's statement machinery a BEGIN cost a tenth of a
+    # millisecond, several times SQLite's own work, once for every transaction.
+    connection.connection.driver_connection.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:

@@ -81,11 +81,21 @@ def tickets_with_terms(session: Session, ticket_ids: Sequence[int], *, lock: boo
 _RECORD_FIELDS = tuple(column.key for column in _TICKETS.c)  # the columns _TICKET_RECORDS selects, in order
 
 
+# Both columns, so the look-up uses the (account_id, idempotency_key) index, not a scan of every ticket.
+_BY_KEYS = select(_TICKETS).where(
+    _TICKETS.c.account_id.in_(bindparam("accounts", expanding=True)),
+    _TICKETS.c.idempotency_key.in_(bindparam("keys", expanding=True)),
+)
+
+
 def ticket_records(session: Session, ticket_ids: Sequence[int], *, lock: bool) -> list[TicketRecord]:
     """Tickets as plain records in id order (unknown ids absent); `lock` as for `tickets_with_terms`."""
     query = _TICKET_RECORDS_LOCKED if lock else _TICKET_RECORDS
-    found = fetch_all(session, query, {"ticket_ids": list(ticket_ids)})
-    return [TicketRecord(**dict(zip(_RECORD_FIELDS, row, strict=True))) for row in found]
+    return _records(fetch_all(session, query, {"ticket_ids": list(ticket_ids)}))
+
+
+def _records(rows: list[tuple[Any, ...]]) -> list[TicketRecord]:
+    return [TicketRecord(**dict(zip(_RECORD_FIELDS, row, strict=True))) for row in rows]
 
 
 def account_values(session: Session, account_ids: Collection[str]) -> dict[str, tuple[Any, ...]]:
@@ -103,16 +113,15 @@ def ticket_with_terms(session: Session, ticket_id: int, *, lock: bool) -> Terms 
     return tickets_with_terms(session, [ticket_id], lock=lock).get(ticket_id)
 
 
-def tickets_by_keys(session: Session, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], TicketRow]:
+def tickets_by_keys(session: Session, keys: Collection[tuple[str, str]]) -> dict[tuple[str, str], TicketRecord]:
     """The tickets opened under each (account, idempotency key) pair, where one was."""
     if not keys:
         return {}
-    # Both columns, so the look-up uses the (account_id, idempotency_key) index, not a scan of every ticket.
-    query = select(TicketRow).where(
-        TicketRow.account_id.in_({account for account, _ in keys}),
-        TicketRow.idempotency_key.in_({key for _, key in keys}),
-    )
-    found = {(ticket.account_id, ticket.idempotency_key or ""): ticket for ticket in session.scalars(query)}
+    parameters = {"accounts": list({account for account, _ in keys}), "keys": list({key for _, key in keys})}
+    tickets = [
+        TicketRecord(**dict(zip(_RECORD_FIELDS, row, strict=True))) for row in fetch_all(session, _BY_KEYS, parameters)
+    ]
+    found = {(ticket.account_id, ticket.idempotency_key or ""): ticket for ticket in tickets}
     return {pair: ticket for pair, ticket in found.items() if pair in keys}
 
 
