@@ -103,3 +103,22 @@ def test_rows_read_through_the_cursor_are_the_values_sqlalchemy_reads(database: 
             [getattr(version, name) for name in names]
         )
         assert repo.last_seqs(session, [resolved, still_open, 999_999]) == {resolved: 2, still_open: 1}
+
+
+def test_a_new_ticket_is_stored_as_sqlalchemy_stores_it(database: Database, admin: Actor) -> None:
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("the driver's own cursor is used on SQLite only")
+    new = NewTicket(account_id="acme", subject="x", level="2", channel="email", idempotency_key="first")
+    opened = create_ticket(database, admin, new).ticket.id
+    table = TicketRow.__table__
+    assert isinstance(table, Table)
+    with database.writing() as session:
+        connection = session.connection()
+        row = dict(connection.execute(select(table).where(table.c.id == opened)).one()._mapping)
+        row.pop("id")
+        again = connection.execute(insert(table), {**row, "idempotency_key": "second"}).inserted_primary_key[0]
+    by_the_cursor, generic = _raw(database, "tickets", opened, "id"), _raw(database, "tickets", again, "id")
+    key = [column.key for column in table.c].index("idempotency_key")
+    assert [values[1:key] + values[key + 1 :] for values in by_the_cursor] == [
+        values[1:key] + values[key + 1 :] for values in generic
+    ]

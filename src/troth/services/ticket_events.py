@@ -46,7 +46,7 @@ from troth.services.tickets import (
     visible_to,
 )
 from troth.storage.database import Database
-from troth.storage.models import AccountRow, PolicyVersionRow, TicketRow
+from troth.storage.models import AccountRow, PolicyVersionRow
 from troth.storage.repositories import tickets as repo
 from troth.storage.repositories.tickets import AnyTicket, TicketRecord
 
@@ -172,7 +172,7 @@ def _cached_terms(session: Session, account: tuple[Any, ...], version: tuple[Any
 class _Opening:
     """A ticket opened in this batch, answered once its insert has given it an id."""
 
-    ticket: TicketRow
+    ticket: TicketRecord
     created: EventRow
     verdict: clocks.Verdict
     replayed: bool = False
@@ -239,11 +239,10 @@ class _Batch:
         return [answer.view() if isinstance(answer, _Opening) else answer for answer in answers]
 
     def _insert_opened(self) -> None:
-        """Insert the new tickets in one statement; their events and states need the ids it gives."""
+        """Insert the new tickets first: their events and states need the ids the insert gives."""
         if not self.opened:
             return
-        self.session.add_all([opening.ticket for opening in self.opened])
-        self.session.flush()
+        repo.insert_tickets(self.session, [opening.ticket for opening in self.opened])
         for opening in self.opened:
             ticket = opening.ticket
             created = replace(opening.created, ticket_id=ticket.id)

@@ -24,7 +24,7 @@ from troth.services.policies import effective_for
 from troth.storage.database import Database
 from troth.storage.models import AccountRow, PolicyVersionRow, TicketRow
 from troth.storage.repositories import tickets as repo
-from troth.storage.repositories.tickets import AnyTicket
+from troth.storage.repositories.tickets import AnyTicket, TicketRecord
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far ahead of the server's clock a caller's event may be stamped (clocks drift)."""
@@ -126,9 +126,11 @@ def check_level(policy: Policy, level: str | None, field_name: str = "level") ->
         raise InvalidError.one(f"the account's policy has no level '{level}'; its levels are {known}", field_name)
 
 
-def new_ticket_row(actor: Actor, new: NewTicket, terms: TicketTerms, at: datetime) -> TicketRow:
+def new_ticket_row(actor: Actor, new: NewTicket, terms: TicketTerms, at: datetime) -> TicketRecord:
+    """A new ticket as a plain record; its id is 0 until `repo.insert_tickets` gives it one."""
     level = new.level or terms.policy.default_level
-    return TicketRow(
+    return TicketRecord(
+        id=0,
         account_id=terms.account.id,
         policy_version_id=terms.version.id,
         subject=new.subject,
@@ -139,6 +141,8 @@ def new_ticket_row(actor: Actor, new: NewTicket, terms: TicketTerms, at: datetim
         channel=new.channel,
         is_open=True,
         created_at=at,
+        restored_at=None,
+        resolved_at=None,
         last_event_at=at,
         idempotency_key=new.idempotency_key,
         created_by=actor.user_id,

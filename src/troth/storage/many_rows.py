@@ -83,6 +83,24 @@ def execute_many(session: Session, statement: Statement, rows: Sequence[dict[str
     driver.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
 
 
+def insert_returning_ids(
+    session: Session, statement: Insert, returning: Insert, rows: Sequence[dict[str, Any]]
+) -> list[int]:
+    """Insert `rows` (all with the same keys) and return the id each was given, in their order.
+
+    SQLite's cursor inserts them one by one and tells each row's id; other databases run
+    `returning`, the same insert returning the ids in the order of the rows (both built once)."""
+    if not rows:
+        return []
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return [row[0] for row in connection.execute(returning, list(rows))]
+    compiled = _compiled(statement, tuple(rows[0]), connection.dialect)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    return [driver.execute(compiled.sql, compiled.parameters(row)).lastrowid for row in rows]
+
+
 Query = Select[Any] | Delete
 
 

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from troth.storage.many_rows import execute_many, execute_one, fetch_all
+from troth.storage.many_rows import execute_many, execute_one, fetch_all, insert_returning_ids
 from troth.storage.models import AccountRow, PolicyVersionRow, TargetStateRow, TicketEventRow, TicketRow
 
 # The statements of the event path are built once, with bound parameters: building and keying a
@@ -183,6 +183,19 @@ def events_of_many(session: Session, ticket_ids: Sequence[int]) -> dict[int, lis
 def last_seqs(session: Session, ticket_ids: Sequence[int]) -> dict[int, int]:
     """Each ticket's highest event sequence number (an index-only query)."""
     return dict(fetch_all(session, _LAST_SEQS, {"ticket_ids": list(ticket_ids)}))
+
+
+_INSERT_TICKET = insert(_TICKETS)
+_INSERT_TICKET_RETURNING = insert(_TICKETS).returning(_TICKETS.c.id, sort_by_parameter_order=True)
+_NEW_TICKET_COLUMNS = [name for name in _RECORD_FIELDS if name != "id"]
+
+
+def insert_tickets(session: Session, tickets: Sequence[TicketRecord]) -> None:
+    """Insert new tickets (their ids 0) and give each the id it was stored under."""
+    rows = [{name: getattr(ticket, name) for name in _NEW_TICKET_COLUMNS} for ticket in tickets]
+    ids = insert_returning_ids(session, _INSERT_TICKET, _INSERT_TICKET_RETURNING, rows)
+    for ticket, ticket_id in zip(tickets, ids, strict=True):
+        ticket.id = ticket_id
 
 
 def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
