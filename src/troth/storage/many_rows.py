@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Delete, Insert, Select, Update
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 
 Statement = Insert | Update
@@ -59,12 +59,12 @@ def _compiled(statement: Statement, keys: tuple[str, ...], dialect: Dialect) -> 
     return found
 
 
-def _driver(session: Session) -> Any | None:
-    """The session's own sqlite3 connection, or None on other databases."""
+def _connections(session: Session) -> tuple[Connection, Any | None]:
+    """The session's connection, and its own sqlite3 connection under it (None on other databases)."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        return None
-    return connection.connection.driver_connection
+        return connection, None
+    return connection, connection.connection.driver_connection
 
 
 def execute_many(session: Session, statement: Statement, rows: Sequence[dict[str, Any]]) -> None:
@@ -73,13 +73,11 @@ def execute_many(session: Session, statement: Statement, rows: Sequence[dict[str
     `statement` must be built once at import (its compiled form is kept by identity)."""
     if not rows:
         return
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
+    connection, driver = _connections(session)
+    if driver is None:
         connection.execute(statement, list(rows))
         return
     compiled = _compiled(statement, tuple(rows[0]), connection.dialect)
-    driver = connection.connection.driver_connection
-    assert driver is not None
     driver.executemany(compiled.sql, [compiled.parameters(row) for row in rows])
 
 
@@ -92,12 +90,10 @@ def insert_returning_ids(
     `returning`, the same insert returning the ids in the order of the rows (both built once)."""
     if not rows:
         return []
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
+    connection, driver = _connections(session)
+    if driver is None:
         return [row[0] for row in connection.execute(returning, list(rows))]
     compiled = _compiled(statement, tuple(rows[0]), connection.dialect)
-    driver = connection.connection.driver_connection
-    assert driver is not None
     return [driver.execute(compiled.sql, compiled.parameters(row)).lastrowid for row in rows]
 
 
@@ -182,20 +178,20 @@ def fetch_all(session: Session, statement: Select[Any], parameters: Mapping[str,
     """The rows `statement` selects, as tuples of the values SQLAlchemy would give for them.
 
     `statement` must be built once at import (its compiled form is kept by identity)."""
-    driver = _driver(session)
+    connection, driver = _connections(session)
     if driver is None:
-        return [tuple(row) for row in session.connection().execute(statement, dict(parameters))]
-    query = _query(statement, parameters, session.connection().dialect)
+        return [tuple(row) for row in connection.execute(statement, dict(parameters))]
+    query = _query(statement, parameters, connection.dialect)
     return query.rows(driver.execute(query.sql, query.parameters(parameters)).fetchall())
 
 
 def execute_one(session: Session, statement: Delete, parameters: Mapping[str, Any]) -> None:
     """Run `statement` once, in the session's transaction (built once at import, as for `fetch_all`)."""
-    driver = _driver(session)
+    connection, driver = _connections(session)
     if driver is None:
-        session.connection().execute(statement, dict(parameters))
+        connection.execute(statement, dict(parameters))
         return
-    query = _query(statement, parameters, session.connection().dialect)
+    query = _query(statement, parameters, connection.dialect)
     driver.execute(query.sql, query.parameters(parameters))
 
 

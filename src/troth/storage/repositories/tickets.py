@@ -118,9 +118,7 @@ def tickets_by_keys(session: Session, keys: Collection[tuple[str, str]]) -> dict
     if not keys:
         return {}
     parameters = {"accounts": list({account for account, _ in keys}), "keys": list({key for _, key in keys})}
-    tickets = [
-        TicketRecord(**dict(zip(_RECORD_FIELDS, row, strict=True))) for row in fetch_all(session, _BY_KEYS, parameters)
-    ]
+    tickets = _records(fetch_all(session, _BY_KEYS, parameters))
     found = {(ticket.account_id, ticket.idempotency_key or ""): ticket for ticket in tickets}
     return {pair: ticket for pair, ticket in found.items() if pair in keys}
 
